@@ -9,7 +9,7 @@ exactly, to the microsecond, so that run times shown in Slack match the ACC port
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 _DATETIME = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
@@ -30,14 +30,12 @@ def parse_datetime(value: str | None) -> datetime | None:
         raise ValueError(f"not a .NET date/time: {value!r}")
     time_part = match["time"] if match["time"].count(":") == 2 else match["time"] + ":00"
     micro = (match["frac"] or "0")[:6].ljust(6, "0")
-    parsed = datetime.fromisoformat(f"{match['date']}T{time_part}").replace(
-        microsecond=int(micro)
-    )
+    parsed = datetime.fromisoformat(f"{match['date']}T{time_part}").replace(microsecond=int(micro))
     tz = match["tz"]
     if tz is None:
         return parsed
     if tz == "Z":
-        return parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=UTC)
     sign = 1 if tz[0] == "+" else -1
     digits = tz[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from accbot.acc.dotnet import parse_datetime, parse_timespan
@@ -76,7 +76,7 @@ class ScheduleStatus(IntEnum):
         return self.name.title()
 
 
-class RunMethod(str, Enum):
+class RunMethod(StrEnum):
     """How ``api/run/{id}/retry`` continues a run; ACC's default is the last one."""
 
     RESTART = "Restart"
@@ -90,7 +90,7 @@ class RunMethod(str, Enum):
 DEFAULT_RUN_METHOD = RunMethod.CONTINUE_AND_RETRY_ERRORS_REFRESH_AGENT
 
 
-class DataDelivery(str, Enum):
+class DataDelivery(StrEnum):
     """``synchronousDataDelivery``: what a synchronous start returns."""
 
     NONE = "None"
