@@ -1,0 +1,131 @@
+"""Alert records: reserved under a unique key before posting, so no alert is ever doubled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from accbot.store.dialect import insert_if_absent
+from accbot.store.models import Alert
+from accbot.store.types import utcnow
+
+
+def alert_key(kind: str, agent_id: str, run_id: str, status: str) -> str:
+    """The unique key of one alert, e.g. ``"acc:<agentId>:<runId>:<status>"``."""
+    return f"{kind}:{agent_id}:{run_id}:{status}"
+
+
+def reserve_alert(
+    session: Session,
+    key: str,
+    *,
+    kind: str,
+    agent_id: str,
+    agent_ref: str,
+    run_id: str,
+    status: str,
+    channel_id: str,
+    is_failure: bool = True,
+    now: datetime | None = None,
+) -> Alert | None:
+    """Record a pending alert under ``key``; None when that key was ever recorded before."""
+    values: dict[str, Any] = {
+        "alert_key": key,
+        "kind": kind,
+        "agent_id": agent_id,
+        "agent_ref": agent_ref,
+        "run_id": run_id,
+        "status": status,
+        "is_failure": is_failure,
+        "channel_id": channel_id,
+        "state": "pending",
+        "attempts": 0,
+        "created_at": now or utcnow(),
+    }
+    if not insert_if_absent(session, Alert, values):
+        return None
+    return get_alert(session, key)
+
+
+def get_alert(session: Session, key: str) -> Alert | None:
+    return session.scalars(select(Alert).where(Alert.alert_key == key)).one_or_none()
+
+
+def mark_posted(
+    session: Session,
+    key: str,
+    channel_id: str,
+    ts: str,
+    *,
+    thread_ts: str | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Record where the alert was posted; False when no such alert exists."""
+    result: Any = session.execute(
+        update(Alert)
+        .where(Alert.alert_key == key)
+        .values(
+            state="posted",
+            channel_id=channel_id,
+            slack_ts=ts,
+            thread_ts=thread_ts,
+            posted_at=now or utcnow(),
+            last_error=None,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount == 1)
+
+
+def record_attempt_failure(session: Session, key: str, error: str, *, final: bool = False) -> bool:
+    """Count a failed post. The alert stays pending (retried next cycle) unless ``final``."""
+    values: dict[str, Any] = {"attempts": Alert.attempts + 1, "last_error": error}
+    if final:
+        values["state"] = "failed"
+    result: Any = session.execute(
+        update(Alert)
+        .where(Alert.alert_key == key, Alert.state == "pending")
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount == 1)
+
+
+def pending_alerts(session: Session, *, limit: int | None = None) -> Sequence[Alert]:
+    """Alerts recorded but not yet posted, oldest first."""
+    query = select(Alert).where(Alert.state == "pending").order_by(Alert.created_at, Alert.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def latest_failure_alert(
+    session: Session, kind: str, agent_id: str, *, channel_id: str | None = None
+) -> Alert | None:
+    """The newest posted, not yet recovered failure alert of an agent (to reply "recovered")."""
+    query = select(Alert).where(
+        Alert.kind == kind,
+        Alert.agent_id == agent_id,
+        Alert.is_failure.is_(True),
+        Alert.state == "posted",
+        Alert.recovered_at.is_(None),
+    )
+    if channel_id is not None:
+        query = query.where(Alert.channel_id == channel_id)
+    query = query.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(1)
+    return session.scalars(query).first()
+
+
+def mark_recovered(session: Session, key: str, *, now: datetime | None = None) -> bool:
+    """Mark a failure alert recovered; True only for the first caller (one "recovered" reply)."""
+    result: Any = session.execute(
+        update(Alert)
+        .where(Alert.alert_key == key, Alert.recovered_at.is_(None))
+        .values(recovered_at=now or utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount == 1)

@@ -1,0 +1,89 @@
+"""Run cursors: the watermark of what the watcher has seen of each agent's history.
+
+Kept in the database so that a restart neither repeats alerts nor misses what failed
+while the bot was down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from accbot.store.dialect import insert_if_absent
+from accbot.store.models import RunCursor
+from accbot.store.types import utcnow
+
+# Enough to cover any history page the watcher asks for, with room for status changes.
+MAX_SEEN_KEYS = 1000
+
+
+def seen_key(run_id: str, status: str) -> str:
+    """The entry recorded in ``seen_keys`` for a run observed in a status."""
+    return f"{run_id}:{status}"
+
+
+def get_cursor(session: Session, kind: str, agent_id: str) -> RunCursor | None:
+    return session.get(RunCursor, (kind, agent_id))
+
+
+def ensure_cursor(
+    session: Session, kind: str, agent_id: str, *, now: datetime | None = None
+) -> tuple[RunCursor, bool]:
+    """The agent's cursor, created (starting ``now``) if missing; True when it was created.
+
+    A new cursor means a new watch: the caller records the current history as seen
+    without alerting it.
+    """
+    moment = now or utcnow()
+    created = insert_if_absent(
+        session,
+        RunCursor,
+        {
+            "kind": kind,
+            "agent_id": agent_id,
+            "last_seen_start": None,
+            "seen_keys": [],
+            "created_at": moment,
+            "updated_at": moment,
+        },
+    )
+    cursor = session.get(RunCursor, (kind, agent_id), populate_existing=True)
+    if cursor is None:
+        raise LookupError(f"cursor {kind}:{agent_id} vanished while being created")
+    return cursor, created
+
+
+def advance_cursor(
+    session: Session,
+    kind: str,
+    agent_id: str,
+    seen: Iterable[str],
+    *,
+    last_seen_start: datetime | None = None,
+    now: datetime | None = None,
+) -> RunCursor:
+    """Add newly seen keys (newest first, bounded) and move the start watermark forward only."""
+    cursor, _ = ensure_cursor(session, kind, agent_id, now=now)
+    merged = dict.fromkeys([*seen, *cursor.seen_keys])  # ordered, without repeats
+    cursor.seen_keys = list(merged)[:MAX_SEEN_KEYS]
+    if last_seen_start is not None and (
+        cursor.last_seen_start is None or last_seen_start > cursor.last_seen_start
+    ):
+        cursor.last_seen_start = last_seen_start
+    cursor.updated_at = now or utcnow()
+    session.flush()
+    return cursor
+
+
+def delete_cursor(session: Session, kind: str, agent_id: str) -> bool:
+    result = session.execute(
+        delete(RunCursor).where(RunCursor.kind == kind, RunCursor.agent_id == agent_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def list_cursors(session: Session) -> list[RunCursor]:
+    return list(session.scalars(select(RunCursor).order_by(RunCursor.kind, RunCursor.agent_id)))

@@ -1,0 +1,204 @@
+"""The database tables, as typed SQLAlchemy 2 declarative models.
+
+Every timestamp is a timezone-aware UTC ``datetime`` (see ``types.UTCDateTime``). States
+are plain strings checked by the database, so a row written by a newer replica is still
+readable by an older one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from accbot.store.types import UTCDateTime, utcnow
+
+# Deterministic constraint names, so migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+WATCH_KINDS = ("acc", "sas")
+ALERT_STATES = ("pending", "posted", "failed")
+AUDIT_RESULTS = ("ok", "refused", "error")
+APPROVAL_STATES = ("pending", "approved", "disapproved", "failed")
+
+KIND = 16
+AGENT_REF = 512
+AGENT_ID = 128
+RUN_ID = 128
+SLACK_ID = 32
+SLACK_TS = 32
+STATE = 16
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Watch(Base):
+    """A channel watching one ACC agent (by path) or SAS agent (by id)."""
+
+    __tablename__ = "watches"
+    __table_args__ = (
+        UniqueConstraint("kind", "agent_ref", "channel_id"),
+        CheckConstraint(_one_of("kind", WATCH_KINDS), name="kind"),
+        Index("ix_watches_kind_agent_id", "kind", "agent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(KIND))
+    agent_ref: Mapped[str] = mapped_column(String(AGENT_REF))
+    agent_id: Mapped[str] = mapped_column(String(AGENT_ID))
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    all_states: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunCursor(Base):
+    """What the watcher has already seen of one agent's history.
+
+    ``created_at`` is when watching began: runs that started before it are never alerted.
+    ``seen_keys`` holds the most recent ``"<runId>:<status>"`` pairs, newest first, bounded.
+    """
+
+    __tablename__ = "run_cursors"
+
+    kind: Mapped[str] = mapped_column(String(KIND), primary_key=True)
+    agent_id: Mapped[str] = mapped_column(String(AGENT_ID), primary_key=True)
+    last_seen_start: Mapped[datetime | None]
+    seen_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def has_seen(self, key: str) -> bool:
+        return key in self.seen_keys
+
+
+class Alert(Base):
+    """One alert about one (agent, run, status), recorded before it is posted."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("alert_key"),
+        CheckConstraint(_one_of("state", ALERT_STATES), name="state"),
+        Index("ix_alerts_state", "state"),
+        Index("ix_alerts_kind_agent_id_created_at", "kind", "agent_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_key: Mapped[str] = mapped_column(String(512))
+    kind: Mapped[str] = mapped_column(String(KIND))
+    agent_id: Mapped[str] = mapped_column(String(AGENT_ID))
+    agent_ref: Mapped[str] = mapped_column(String(AGENT_REF))
+    run_id: Mapped[str] = mapped_column(String(RUN_ID))
+    status: Mapped[str] = mapped_column(String(64))
+    # Whether the status is a failure: a later success of the agent "recovers" it.
+    is_failure: Mapped[bool] = mapped_column(Boolean, default=True)
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    state: Mapped[str] = mapped_column(String(STATE), default="pending")
+    slack_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
+    thread_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
+    recovered_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]
+
+
+class Mute(Base):
+    """Alerts for one agent are held back until ``until``."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (Index("ix_mutes_kind_agent_ref", "kind", "agent_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(KIND))
+    agent_ref: Mapped[str] = mapped_column(String(AGENT_REF))
+    until: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, with which arguments, and how it ended."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        CheckConstraint(_one_of("result", AUDIT_RESULTS), name="result"),
+        Index("ix_audit_entries_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    action: Mapped[str] = mapped_column(String(64))
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[str] = mapped_column(String(STATE))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Lease(Base):
+    """A named lease (the watcher's leader lease): one holder until ``expires_at``."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime]
+
+
+class ApprovalRequest(Base):
+    """A request, posted as a card, for an approver to approve or disapprove an agent."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        CheckConstraint(_one_of("state", APPROVAL_STATES), name="state"),
+        Index("ix_approval_requests_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_path: Mapped[str] = mapped_column(String(AGENT_REF))
+    agent_id: Mapped[str] = mapped_column(String(AGENT_ID))
+    requested_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    note: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    message_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
+    state: Mapped[str] = mapped_column(String(STATE), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    decided_at: Mapped[datetime | None]
+    decision_message: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notice(Base):
+    """The last state announced under a key, so a one-time message is posted once."""
+
+    __tablename__ = "notices"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,46 @@
+"""One-time notices ("ACC unreachable", then "reachable again"): announce each change once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from accbot.store.dialect import insert_if_absent
+from accbot.store.models import Notice
+from accbot.store.types import utcnow
+
+
+def set_notice(
+    session: Session,
+    key: str,
+    state: str,
+    *,
+    create: bool = True,
+    now: datetime | None = None,
+) -> bool:
+    """Set ``key`` to ``state``; True when that changed it, so the caller posts the message.
+
+    Atomic across replicas: of several setting the same state, one gets True. A missing
+    notice counts as a change unless ``create`` is False, for states (like "reachable
+    again") that are only news after another state was announced.
+    """
+    moment = now or utcnow()
+    changed: Any = session.execute(
+        update(Notice)
+        .where(Notice.key == key, Notice.state != state)
+        .values(state=state, updated_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount == 1:
+        return True
+    if not create:
+        return False
+    return insert_if_absent(session, Notice, {"key": key, "state": state, "updated_at": moment})
+
+
+def get_notice(session: Session, key: str) -> str | None:
+    notice = session.get(Notice, key, populate_existing=True)
+    return notice.state if notice is not None else None
