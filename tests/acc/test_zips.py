@@ -1,0 +1,139 @@
+"""Reading ACC's zipped logs and data: listing, decoding, error lines and tails."""
+
+import io
+import zipfile
+
+import pytest
+
+from accbot.acc.errors import InvalidResponse
+from accbot.acc.zips import (
+    TRUNCATION_MARK,
+    BadArchive,
+    EntryNotFound,
+    ZipEntry,
+    error_lines,
+    list_files,
+    read_text,
+    tail,
+)
+
+LOG = """2019-05-21 13:52:14.302 Info  Agent quick started
+2019-05-21 13:52:15.001 Info  Loading page http://www.sequentum.com
+2019-05-21 13:52:16.120 Error Timeout loading page http://www.sequentum.com/help
+2019-05-21 13:52:17.500 Error Timeout loading page http://www.sequentum.com/help
+2019-05-21 13:52:18.000 Warn  System.NullReferenceException: Object reference not set
+2019-05-21 13:52:19.000 Info  Action "Export" FAILED after 3 attempts
+2019-05-21 13:52:23.656 Info  Completed with 2 errors
+"""
+
+
+def make_zip(files: dict[str, bytes | str], *, dirs: tuple[str, ...] = ()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for directory in dirs:
+            archive.writestr(zipfile.ZipInfo(directory), b"")
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_list_files_in_archive_order_without_directories():
+    data = make_zip({"logs/quick.log": LOG, "data.csv": "a,b\n1,2\n"}, dirs=("logs/",))
+    assert list_files(data) == [
+        ZipEntry("logs/quick.log", len(LOG.encode())),
+        ZipEntry("data.csv", 8),
+    ]
+
+
+def test_read_text_takes_the_first_text_member_when_no_name_is_given():
+    data = make_zip({"image.png": b"\x89PNG", "run.log": LOG, "data.csv": "x"})
+    assert read_text(data) == LOG
+
+
+def test_read_text_by_name():
+    data = make_zip({"run.log": LOG, "data.csv": "a,b\n"})
+    assert read_text(data, "data.csv") == "a,b\n"
+
+
+def test_read_text_drops_a_bom_and_replaces_bad_bytes():
+    data = make_zip({"data.csv": b"\xef\xbb\xbfname\n caf\xc3\xa9 \xff end\n"})
+    assert read_text(data) == "name\n café \ufffd end\n"
+
+
+def test_read_text_keeps_the_end_of_a_long_member():
+    lines = [f"line {i}" for i in range(50_000)]
+    data = make_zip({"big.log": "\n".join(lines) + "\nFATAL error at the end\n"})
+    text = read_text(data, max_bytes=10_000)
+    assert text.startswith(TRUNCATION_MARK + "\n")
+    assert text.endswith("FATAL error at the end\n")
+    assert len(text.encode()) <= 10_000 + len(TRUNCATION_MARK) + 1
+    # the cut line is dropped: every remaining line is whole
+    assert all(line.startswith("line ") for line in text.splitlines()[1:-1])
+
+
+def test_a_member_of_exactly_the_cap_is_not_truncated():
+    data = make_zip({"a.txt": "x" * 100})
+    assert read_text(data, max_bytes=100) == "x" * 100
+
+
+def test_missing_member_is_entry_not_found():
+    data = make_zip({"run.log": LOG})
+    with pytest.raises(EntryNotFound) as info:
+        read_text(data, "other.log")
+    assert info.value.name == "other.log"
+    assert isinstance(info.value, LookupError)
+
+
+def test_archive_without_text_files():
+    with pytest.raises(EntryNotFound, match=r"no \.log, \.txt or \.csv"):
+        read_text(make_zip({"image.png": b"\x89PNG"}))
+
+
+@pytest.mark.parametrize("data", [b"", b"not a zip", b"<html>Login</html>", b"PK\x03\x04broken"])
+def test_bad_archives_raise_a_typed_error(data):
+    with pytest.raises(BadArchive) as info:
+        list_files(data)
+    assert isinstance(info.value, InvalidResponse)
+    with pytest.raises(BadArchive):
+        read_text(data)
+
+
+def test_a_corrupted_member_is_a_bad_archive():
+    data = bytearray(make_zip({"run.log": LOG * 20}))
+    start = data.index(b"run.log") + len("run.log") + 10  # inside the compressed bytes
+    data[start : start + 40] = b"\x00" * 40
+    with pytest.raises(BadArchive):
+        read_text(bytes(data))
+
+
+def test_error_lines_are_found_trimmed_and_deduplicated():
+    assert error_lines(LOG) == [
+        "2019-05-21 13:52:16.120 Error Timeout loading page http://www.sequentum.com/help",
+        "2019-05-21 13:52:18.000 Warn  System.NullReferenceException: Object reference not set",
+        '2019-05-21 13:52:19.000 Info  Action "Export" FAILED after 3 attempts',
+        "2019-05-21 13:52:23.656 Info  Completed with 2 errors",
+    ]
+
+
+def test_error_lines_respect_the_limit():
+    text = "\n".join(f"error number {i}" for i in range(100))
+    assert error_lines(text, limit=3) == ["error number 0", "error number 1", "error number 2"]
+    assert error_lines(text, limit=0) == []
+
+
+def test_error_lines_of_a_clean_log_is_empty():
+    assert error_lines("all good\nCompleted\n") == []
+
+
+def test_tail_returns_the_last_lines_without_trailing_blanks():
+    text = "\n".join(f"line {i}" for i in range(30)) + "\n\n  \n"
+    assert tail(text, 3) == ["line 27", "line 28", "line 29"]
+    assert tail(text) == [f"line {i}" for i in range(10, 30)]
+    assert tail("short\n", 20) == ["short"]
+    assert tail(text, 0) == []
+    assert tail("") == []
+
+
+def test_very_long_lines_are_clipped():
+    (line,) = tail("x" * 5000)
+    assert len(line) == 500 and line.endswith("…")
