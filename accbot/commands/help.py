@@ -1,0 +1,166 @@
+"""Usage line, description and example of every ``/acc`` command, keyed by help key."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from accbot.commands.errors import CommandError
+from accbot.commands.model import DEFAULT_WAIT_SECONDS, MAX_COUNT, MAX_WAIT_SECONDS
+from accbot.commands.roles import role_for_name
+
+SLASH = "/acc"
+EXAMPLE_RUN_ID = "9040f86d-bbc1-4038-9868-501145cc2370"
+EXAMPLE_SCHEDULE_ID = "b4cdc56a-2c16-4b1b-a135-b4e687f8bc95"
+EXAMPLE_PATH = "sequentum/Test1/Test-Agent"
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    name: str
+    group: str
+    usage: str
+    description: str
+    example: str
+
+
+def _h(name: str, group: str, args: str, description: str, example: str) -> CommandHelp:
+    usage = f"{SLASH} {name} {args}".rstrip()
+    return CommandHelp(name, group, usage, description, f"{SLASH} {example}")
+
+
+GROUPS = ("reading", "running", "schedules", "approvals", "inputs", "watching", "admin")
+
+_P = EXAMPLE_PATH
+_R = EXAMPLE_RUN_ID
+_S = EXAMPLE_SCHEDULE_ID
+
+COMMANDS: dict[str, CommandHelp] = {
+    h.name: h
+    for h in (
+        _h("help", "reading", "[command]", "List the commands, or explain one.", "help start"),
+        _h("agent", "reading", "<agentPath | sas:<agentId>>",
+           "Agent details, latest runs and schedules, with buttons.", f"agent {_P}"),
+        _h("runs", "reading", f"<agentPath | sas:<agentId>> [count 1-{MAX_COUNT}] [--status failed]",
+           "Run history of an agent, newest first.", f"runs {_P} 20 --status failed"),
+        _h("run", "reading", "<runId>",
+           "One run, with Restart / Retry errors / Show log / Data buttons.", f"run {_R}"),
+        _h("log", "reading", "<runId>", "Upload a run's log and quote its errors.", f"log {_R}"),
+        _h("data", "reading", "<runId>", "Upload a run's data files.", f"data {_R}"),
+        _h("start", "running",
+           "<agentPath> [k=v ...] [--session ID] [--log-level 0-3] [--test] "
+           "[--files a.csv,b.csv] [--multi] [--wait[=SECONDS]]",
+           "Start an agent run; k=v pairs become input parameters; --test is not a "
+           f"production run; --wait follows the run to its end (default {DEFAULT_WAIT_SECONDS}s, "
+           f"at most {MAX_WAIT_SECONDS}s).",
+           f'start {_P} city="New York" --log-level 2 --wait=600'),
+        _h("restart", "running", "<runId>", "Restart a run from the beginning.", f"restart {_R}"),
+        _h("retry", "running",
+           "<runId> [Restart|Continue|ContinueRefreshAgent|ContinueAndRetryErrors|"
+           "ContinueAndRetryErrorsRefreshAgent|New]",
+           "Retry a run; the default method is ContinueAndRetryErrorsRefreshAgent.",
+           f"retry {_R} ContinueAndRetryErrors"),
+        _h("job start", "running", "<agentPath> [k=v ...]",
+           "Start a job (a run split over sessions).", f"job start {_P} region=EU"),
+        _h("jobs", "running", f"<agentPath> [count 1-{MAX_COUNT}]",
+           "Job history of an agent.", f"jobs {_P} 5"),
+        _h("job", "running", "<jobRunId>", "One job run.", f"job {_R}"),
+        _h("job runs", "running", "<agentPath> <jobRunId>",
+           "The agent runs of one job run.", f"job runs {_P} {_R}"),
+        _h("job logs", "running", "<jobRunId>", "Upload the logs of a job run.", f"job logs {_R}"),
+        _h("job data", "running", "<jobRunId>", "Upload the data of a job run.", f"job data {_R}"),
+        _h("job status", "running",
+           "<agentPath> <never-run|in-progress|in-progress-with-failure|succeeded|failure|failed>",
+           "Set the status of an agent's job.", f"job status {_P} succeeded"),
+        _h("schedules", "schedules", "<agentPath>",
+           "An agent's schedules, with Enable/Disable, Run now and Delete buttons.",
+           f"schedules {_P}"),
+        _h("schedule add", "schedules",
+           '<agentPath> "<cron>" [--tz <IANA or Windows zone>] [--start <ISO time>] [k=v ...]',
+           "Add a schedule; the cron expression is passed to ACC as typed (six fields, "
+           "seconds first).",
+           f'schedule add {_P} "0 0 6 * * ?" --tz Europe/London --start 2025-01-31T06:00'),
+        _h("schedule on", "schedules", "<scheduleId>", "Enable a schedule.", f"schedule on {_S}"),
+        _h("schedule off", "schedules", "<scheduleId>", "Disable a schedule.",
+           f"schedule off {_S}"),
+        _h("schedule run", "schedules", "<scheduleId>", "Run a schedule now.",
+           f"schedule run {_S}"),
+        _h("schedule delete", "schedules", "<scheduleId>", "Delete a schedule.",
+           f"schedule delete {_S}"),
+        _h("schedules on", "schedules", "<agentPath>", "Enable every schedule of an agent.",
+           f"schedules on {_P}"),
+        _h("schedules off", "schedules", "<agentPath>", "Disable every schedule of an agent.",
+           f"schedules off {_P}"),
+        _h("schedules delete", "schedules", "<agentPath>", "Delete every schedule of an agent.",
+           f"schedules delete {_P}"),
+        _h("approve", "approvals", "<agentPath> [message]",
+           "Approve an agent; the message goes to ACC.", f"approve {_P} looks good"),
+        _h("disapprove", "approvals", "<agentPath> [message]",
+           "Disapprove an agent; the message goes to ACC.",
+           f'disapprove {_P} "selectors broke on the new site"'),
+        _h("request-approval", "approvals", "<agentPath> [note]",
+           "Post an approval card with Approve / Disapprove buttons.",
+           f"request-approval {_P} new login flow"),
+        _h("inputs add", "inputs", "<agentPath>",
+           "Open a form to upload input files (csv, txt, zip).", f"inputs add {_P}"),
+        _h("inputs clear", "inputs", "<agentPath>", "Delete an agent's input files.",
+           f"inputs clear {_P}"),
+        _h("inputs disable", "inputs", "<agentPath>", "Stop using an agent's input files.",
+           f"inputs disable {_P}"),
+        _h("watch", "watching", "<agentPath | sas:<agentId>> [#channel] [--all]",
+           "Alert a channel when a run fails (--all: at every end state).",
+           f"watch {_P} #alerts --all"),
+        _h("unwatch", "watching", "<agentPath | sas:<agentId>> [#channel]",
+           "Stop alerting a channel about an agent.", f"unwatch {_P} #alerts"),
+        _h("watching", "watching", "", "List the watched agents and their channels.",
+           "watching"),
+        _h("mute", "watching", "<agentPath | sas:<agentId>> <duration>",
+           "Silence an agent's alerts for a while (30m, 2h, 1d, 1h30m; at most 7d).",
+           f"mute {_P} 2h"),
+        _h("server", "admin", "<name>", "Health of a configured ACC server.", "server se1"),
+        _h("audit", "admin", f"[count 1-{MAX_COUNT}]",
+           "Recent changes: who did what, when, and the result.", "audit 50"),
+    )
+}  # fmt: skip
+
+
+def usage(name: str) -> str:
+    """The usage line of a command, e.g. ``/acc restart <runId>``; for a first word shared
+    by several commands (``schedule``), their usage lines, one per line."""
+    if name in COMMANDS:
+        return COMMANDS[name].usage
+    family = [h.usage for h in COMMANDS.values() if h.name.split()[0] == name]
+    if not family:
+        raise KeyError(name)
+    return "\n".join(family)
+
+
+def help_text(topic: str | None = None) -> str:
+    """The overview (topic None), one command's help, or the commands starting with a word
+    (``help schedule``). Raises CommandError for an unknown topic."""
+    if topic is None or not topic.strip():
+        return _overview()
+    key = " ".join(topic.lower().removeprefix(SLASH).split())
+    if key in COMMANDS:
+        return _one(COMMANDS[key])
+    family = [h for h in COMMANDS.values() if h.name.split()[0] in (key, key + "s")]
+    if family:
+        return "\n".join(f"`{h.usage}` — {h.description}" for h in family)
+    hint = difflib.get_close_matches(key, list(COMMANDS), n=1)
+    suffix = f" — did you mean '{hint[0]}'?" if hint else ""
+    raise CommandError(f"no help for '{topic}'{suffix}", command="help", usage=usage("help"))
+
+
+def _one(h: CommandHelp) -> str:
+    return (
+        f"`{h.usage}`\n{h.description}\nExample: `{h.example}`\n"
+        f"Needs the {role_for_name(h.name).value} role."
+    )
+
+
+def _overview() -> str:
+    lines = [f"Commands ({SLASH} help <command> for details and an example):"]
+    for group in GROUPS:
+        lines.append(f"*{group.capitalize()}*")
+        lines.extend(f"  `{h.usage}`" for h in COMMANDS.values() if h.group == group)
+    return "\n".join(lines)

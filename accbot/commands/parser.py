@@ -1,0 +1,694 @@
+"""``parse(text) -> Command``: the ``/acc`` grammar of DESIGN.md, with every value checked.
+
+No I/O and no ACC calls: a CommandError here means the text itself is wrong, and its
+message says what (and, once the command is known, its usage line shows how).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from accbot.acc.models import JobStatus, RunMethod
+from accbot.commands.errors import CommandError
+from accbot.commands.help import COMMANDS, EXAMPLE_RUN_ID, help_text, usage
+from accbot.commands.lexer import Lexer, Token
+from accbot.commands.model import (
+    BULK_SCHEDULE_ACTIONS,
+    DEFAULT_AUDIT_COUNT,
+    DEFAULT_JOB_COUNT,
+    DEFAULT_RUN_COUNT,
+    DEFAULT_WAIT_SECONDS,
+    MAX_COUNT,
+    MAX_MUTE,
+    MAX_WAIT_SECONDS,
+    SCHEDULE_ACTIONS,
+    AddInputs,
+    AddSchedule,
+    AgentRef,
+    Approve,
+    BulkScheduleAction,
+    ClearInputs,
+    Command,
+    DisableInputs,
+    Disapprove,
+    GetData,
+    Help,
+    JobData,
+    JobLogs,
+    ListJobRuns,
+    ListJobs,
+    ListRuns,
+    ListSchedules,
+    ListWatches,
+    Mute,
+    RequestApproval,
+    RestartRun,
+    RetryRun,
+    ScheduleAction,
+    ServerHealth,
+    SetJobStatus,
+    ShowAgent,
+    ShowAudit,
+    ShowJob,
+    ShowLog,
+    ShowRun,
+    StartAgent,
+    StartJob,
+    Unwatch,
+    Watch,
+)
+
+GUID = re.compile(
+    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
+)
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+DURATION = re.compile(
+    r"^(?:(\d{1,5})w)?(?:(\d{1,5})d)?(?:(\d{1,5})h)?(?:(\d{1,5})m)?$", re.IGNORECASE
+)
+SMALL_INT = re.compile(r"^\d{1,7}$")
+CRON_FIELD = re.compile(r"^[0-9A-Za-z*?/,\-#]+$")
+CRON_WORDS = frozenset(
+    "L W LW JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC SUN MON TUE WED THU FRI SAT".split()
+)
+CRON_MIN_FIELDS, CRON_MAX_FIELDS = 4, 7
+SAS_PREFIX = "sas:"
+SAS_COMMANDS = "agent, runs, watch, unwatch and mute"
+RUN_METHODS = tuple(m.value for m in RunMethod)
+JOB_STATUSES = tuple(s.slug for s in JobStatus)
+
+
+class Opt(Enum):
+    FLAG = "flag"  # --test
+    VALUE = "value"  # --session ID or --session=ID
+    OPTIONAL_INT = "optional int"  # --wait or --wait=SECONDS (or --wait SECONDS)
+
+
+@dataclass
+class Args:
+    """A command's tokens after its command words, sorted into their kinds."""
+
+    name: str
+    positionals: list[Token]
+    params: dict[str, str]
+    options: dict[str, str | None]
+    leading: int = 0  # how many positionals came before the first option or k=v pair
+
+    def fail(self, message: str) -> CommandError:
+        return _error(self.name, message)
+
+    def positional(self, index: int) -> Token | None:
+        return self.positionals[index] if index < len(self.positionals) else None
+
+    def no_more_than(self, count: int) -> None:
+        if len(self.positionals) > count:
+            extra = self.positionals[count]
+            raise self.fail(f"unexpected '{extra.value}' (quote values that contain spaces)")
+
+
+def parse(text: str) -> Command:
+    """Parse the text typed after ``/acc`` into a Command, or raise CommandError."""
+    lexer = Lexer(text)
+    first = lexer.next()
+    if first is None:
+        return Help(None)
+    word = first.value.lower()
+    handler = _HANDLERS.get(word) if first.key is None and first.mention is None else None
+    if handler is None:
+        shown = first.text if first.key is not None or first.mention else first.value
+        hint = difflib.get_close_matches(word, list(_HANDLERS), n=1)
+        suffix = f" — did you mean '{hint[0]}'?" if hint else " — try 'help'"
+        raise CommandError(f"unknown command '{shown}'{suffix}")
+    return handler(lexer)
+
+
+# --- shared pieces ---------------------------------------------------------------------
+
+
+def _error(name: str, message: str) -> CommandError:
+    return CommandError(message, command=name, usage=usage(name))
+
+
+def _args(
+    name: str,
+    lexer: Lexer,
+    options: Mapping[str, Opt] | None = None,
+    *,
+    pairs: bool = False,
+) -> Args:
+    options = options or {}
+    try:
+        tokens = list(lexer)
+    except CommandError as exc:
+        raise _error(name, exc.message) from None
+    args = Args(name, [], {}, {})
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if token.option is not None:
+            i = _take_option(args, options, token, tokens, i)
+        elif token.key is not None:
+            _take_pair(args, token, pairs)
+        else:
+            args.positionals.append(token)
+            if len(args.params) + len(args.options) == 0:
+                args.leading = len(args.positionals)
+    return args
+
+
+def _take_option(
+    args: Args, options: Mapping[str, Opt], token: Token, tokens: list[Token], i: int
+) -> int:
+    assert token.option is not None
+    option, value = token.option
+    kind = options.get(option)
+    if kind is None:
+        hint = difflib.get_close_matches(option, list(options), n=1)
+        suffix = f" — did you mean {hint[0]}?" if hint else ""
+        raise args.fail(f"unknown option {option}{suffix}")
+    if option in args.options:
+        raise args.fail(f"{option} given twice")
+    following = tokens[i] if i < len(tokens) else None
+    if kind is Opt.FLAG and value is not None:
+        raise args.fail(f"{option} takes no value")
+    if kind is Opt.VALUE and value is None:
+        if following is None or following.option is not None:
+            raise args.fail(f"{option} needs a value")
+        value = following.text if following.key is not None else following.value
+        i += 1
+    if kind is Opt.OPTIONAL_INT and value is None and following is not None:
+        if following.key is None and not following.quoted and SMALL_INT.match(following.value):
+            value = following.value
+            i += 1
+    if kind is not Opt.FLAG and value is not None and not value.strip():
+        raise args.fail(f"{option} needs a value")
+    args.options[option] = value
+    return i
+
+
+def _take_pair(args: Args, token: Token, allowed: bool) -> None:
+    assert token.key is not None
+    key = token.key
+    if not allowed:
+        raise args.fail(f"unexpected '{token.text}' — {args.name} takes no k=v parameters")
+    if not key:
+        raise args.fail(f"'{token.text}' is not a k=v pair (the name before '=' is missing)")
+    if any(char.isspace() for char in key):
+        raise args.fail(f"'{key}' is not a valid parameter name (no spaces allowed)")
+    if key in args.params:
+        raise args.fail(f"parameter '{key}' given twice")
+    args.params[key] = token.value
+
+
+def _no_pairs_left(args: Args, start: int) -> None:
+    """Where only k=v pairs may follow, a bare word is a malformed pair."""
+    if len(args.positionals) > start:
+        word = args.positionals[start].value
+        # A stray word after a pair or option is most often a value's second word.
+        hint = " (quote values that contain spaces)" if start >= args.leading else ""
+        raise args.fail(f"'{word}' is not a k=v pair{hint}")
+
+
+def _agent_path(args: Args, index: int = 0) -> str:
+    ref = _agent_ref(args, index)
+    if ref.is_sas:
+        raise args.fail(f"SAS agents ({SAS_PREFIX}<agentId>) work only with {SAS_COMMANDS}")
+    return ref.ref
+
+
+def _agent_ref(args: Args, index: int = 0) -> AgentRef:
+    token = args.positional(index)
+    if token is None:
+        raise args.fail("missing <agentPath>")
+    if token.mention is not None:
+        raise args.fail(f"'{token.value}' is a mention, not an agent path")
+    text = token.value.strip()
+    if not text:
+        raise args.fail("the agent path is empty")
+    if text.lower().startswith(SAS_PREFIX):
+        agent_id = text[len(SAS_PREFIX) :].strip()
+        if not agent_id:
+            raise args.fail(f"missing the agent ID after '{SAS_PREFIX}'")
+        return AgentRef("sas", agent_id)
+    return AgentRef("acc", text)
+
+
+def _guid(args: Args, index: int, what: str, placeholder: str) -> str:
+    token = args.positional(index)
+    if token is None:
+        raise args.fail(f"missing {placeholder}")
+    match = GUID.match(token.value.strip())
+    if not match:
+        raise args.fail(f"'{token.value}' is not a {what} (expected a GUID like {EXAMPLE_RUN_ID})")
+    return match.group(1).lower()
+
+
+def _count(args: Args, index: int, default: int) -> int:
+    token = args.positional(index)
+    if token is None:
+        return default
+    return _bounded_int(args, token.value, "count", 1, MAX_COUNT)
+
+
+def _bounded_int(args: Args, text: str, what: str, low: int, high: int) -> int:
+    if not SMALL_INT.match(text.strip()):
+        raise args.fail(f"'{text}' is not a {what} (expected a whole number from {low} to {high})")
+    number = int(text)
+    if not low <= number <= high:
+        raise args.fail(f"{what} must be from {low} to {high}, not {number}")
+    return number
+
+
+def _choice(args: Args, text: str, choices: tuple[str, ...], what: str) -> str:
+    """Match ``text`` case-insensitively against ``choices``; return the canonical one."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    folded = text.strip().lower()
+    if folded in by_lower:
+        return by_lower[folded]
+    hint = difflib.get_close_matches(folded, list(by_lower), n=1)
+    suffix = f" — did you mean '{by_lower[hint[0]]}'?" if hint else ""
+    raise args.fail(f"'{text}' is not {what} (expected one of {', '.join(choices)}){suffix}")
+
+
+def _free_text(name: str, lexer: Lexer) -> tuple[Args, str | None]:
+    """``<agentPath> [free text]``: the text after the path is taken as typed, so a
+    message may contain apostrophes (“it's fine”) without quoting."""
+    try:
+        path_token = lexer.next()
+    except CommandError as exc:
+        raise _error(name, exc.message) from None
+    args = Args(name, [path_token] if path_token is not None else [], {}, {})
+    if path_token is not None and path_token.option is not None:
+        raise args.fail(f"unknown option {path_token.option[0]}")
+    if path_token is not None and path_token.key is not None:
+        raise args.fail(f"'{path_token.text}' is not an agent path")
+    rest = lexer.rest()
+    return args, rest or None
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _help(lexer: Lexer) -> Help:
+    topic = " ".join(lexer.rest().split()) or None
+    if topic is not None:
+        help_text(topic)  # raises CommandError for a topic that has no help
+    return Help(topic)
+
+
+def _agent(lexer: Lexer) -> ShowAgent:
+    args = _args("agent", lexer)
+    args.no_more_than(1)
+    return ShowAgent(_agent_ref(args))
+
+
+def _runs(lexer: Lexer) -> ListRuns:
+    args = _args("runs", lexer, {"--status": Opt.VALUE})
+    args.no_more_than(2)
+    agent = _agent_ref(args)
+    count = _count(args, 1, DEFAULT_RUN_COUNT)
+    status = args.options.get("--status")
+    if status is not None and status.strip().lower() != "failed":
+        raise args.fail(f"--status accepts only 'failed', not '{status}'")
+    return ListRuns(agent, count, failed_only=status is not None)
+
+
+def _run_id_command(name: str, build: Callable[[str], Command]) -> Callable[[Lexer], Command]:
+    def handler(lexer: Lexer) -> Command:
+        args = _args(name, lexer)
+        args.no_more_than(1)
+        return build(_guid(args, 0, "run ID", "<runId>"))
+
+    return handler
+
+
+def _server(lexer: Lexer) -> ServerHealth:
+    args = _args("server", lexer)
+    args.no_more_than(1)
+    token = args.positional(0)
+    if token is None or not token.value.strip():
+        raise args.fail("missing <name>")
+    return ServerHealth(token.value.strip())
+
+
+def _audit(lexer: Lexer) -> ShowAudit:
+    args = _args("audit", lexer)
+    args.no_more_than(1)
+    return ShowAudit(_count(args, 0, DEFAULT_AUDIT_COUNT))
+
+
+# --- running ---------------------------------------------------------------------------
+
+_START_OPTIONS = {
+    "--session": Opt.VALUE,
+    "--log-level": Opt.VALUE,
+    "--test": Opt.FLAG,
+    "--files": Opt.VALUE,
+    "--multi": Opt.FLAG,
+    "--wait": Opt.OPTIONAL_INT,
+}
+
+
+def _start(lexer: Lexer) -> StartAgent:
+    args = _args("start", lexer, _START_OPTIONS, pairs=True)
+    path = _agent_path(args)
+    _no_pairs_left(args, 1)
+    opts = args.options
+    log_level = opts.get("--log-level")
+    return StartAgent(
+        agent_path=path,
+        params=args.params,
+        session_id=opts["--session"].strip() if opts.get("--session") else None,
+        log_level=None if log_level is None else _bounded_int(args, log_level, "log level", 0, 3),
+        test="--test" in opts,
+        files=_files(args, opts.get("--files")),
+        multi="--multi" in opts,
+        wait_seconds=_wait(args, opts),
+    )
+
+
+def _files(args: Args, value: str | None) -> list[str]:
+    if value is None:
+        return []
+    names = [name.strip() for name in value.split(",")]
+    if not all(names):
+        raise args.fail(f"--files '{value}' has an empty file name (separate names with commas)")
+    return names
+
+
+def _wait(args: Args, opts: dict[str, str | None]) -> int | None:
+    if "--wait" not in opts:
+        return None
+    seconds = opts["--wait"]
+    if seconds is None:
+        return DEFAULT_WAIT_SECONDS
+    return _bounded_int(args, seconds, "--wait time in seconds", 1, MAX_WAIT_SECONDS)
+
+
+def _retry(lexer: Lexer) -> RetryRun:
+    args = _args("retry", lexer)
+    args.no_more_than(2)
+    run_id = _guid(args, 0, "run ID", "<runId>")
+    method = args.positional(1)
+    if method is None:
+        return RetryRun(run_id)
+    return RetryRun(run_id, _choice(args, method.value, RUN_METHODS, "a retry method"))
+
+
+# --- jobs ------------------------------------------------------------------------------
+
+
+def _job(lexer: Lexer) -> Command:
+    first = _next_word("job", lexer)
+    sub = (
+        first.value.lower() if first is not None and first.key is None and not first.quoted else ""
+    )
+    if sub in _JOB_HANDLERS:
+        name = f"job {sub}"
+        return _JOB_HANDLERS[sub](_args(name, lexer, pairs=sub == "start"))
+    args = _args("job", lexer)
+    if first is not None:
+        args.positionals.insert(0, first)
+        args.leading += 1
+    if first is not None and not GUID.match(first.value.strip()):
+        hint = difflib.get_close_matches(sub, list(_JOB_HANDLERS), n=1)
+        if hint:
+            raise args.fail(f"'{first.value}' is not a job run ID — did you mean 'job {hint[0]}'?")
+    args.no_more_than(1)
+    return ShowJob(_guid(args, 0, "job run ID", "<jobRunId>"))
+
+
+def _next_word(name: str, lexer: Lexer) -> Token | None:
+    try:
+        return lexer.next()
+    except CommandError as exc:
+        raise _error(name, exc.message) from None
+
+
+def _job_start(args: Args) -> StartJob:
+    path = _agent_path(args)
+    _no_pairs_left(args, 1)
+    return StartJob(path, args.params)
+
+
+def _job_runs(args: Args) -> ListJobRuns:
+    args.no_more_than(2)
+    path = _agent_path(args)
+    return ListJobRuns(path, _guid(args, 1, "job run ID", "<jobRunId>"))
+
+
+def _job_logs(args: Args) -> JobLogs:
+    args.no_more_than(1)
+    return JobLogs(_guid(args, 0, "job run ID", "<jobRunId>"))
+
+
+def _job_data(args: Args) -> JobData:
+    args.no_more_than(1)
+    return JobData(_guid(args, 0, "job run ID", "<jobRunId>"))
+
+
+def _job_status(args: Args) -> SetJobStatus:
+    args.no_more_than(2)
+    path = _agent_path(args)
+    token = args.positional(1)
+    if token is None:
+        raise args.fail("missing the status (" + "|".join(JOB_STATUSES) + ")")
+    slug = token.value.replace("_", "-")
+    return SetJobStatus(path, _choice(args, slug, JOB_STATUSES, "a job status"))
+
+
+_JOB_HANDLERS: dict[str, Callable[[Args], Command]] = {
+    "start": _job_start,
+    "runs": _job_runs,
+    "logs": _job_logs,
+    "data": _job_data,
+    "status": _job_status,
+}
+
+
+def _jobs(lexer: Lexer) -> ListJobs:
+    args = _args("jobs", lexer)
+    args.no_more_than(2)
+    return ListJobs(_agent_path(args), _count(args, 1, DEFAULT_JOB_COUNT))
+
+
+# --- schedules -------------------------------------------------------------------------
+
+
+def _schedules(lexer: Lexer) -> Command:
+    first = _next_word("schedules", lexer)
+    action = (
+        first.value.lower() if first is not None and first.key is None and not first.quoted else ""
+    )
+    if action in BULK_SCHEDULE_ACTIONS:
+        bulk = _args(f"schedules {action}", lexer)
+        bulk.no_more_than(1)
+        return BulkScheduleAction(_agent_path(bulk), action)  # type: ignore[arg-type]
+    args = _args("schedules", lexer)
+    if first is not None:
+        args.positionals.insert(0, first)
+    args.no_more_than(1)
+    return ListSchedules(_agent_path(args))
+
+
+def _schedule(lexer: Lexer) -> Command:
+    sub_token = _next_word("schedule", lexer)
+    choices = ("add", *SCHEDULE_ACTIONS)
+    if sub_token is None:
+        raise _error("schedule", f"missing the schedule action ({'|'.join(choices)})")
+    sub = sub_token.value.lower()
+    if sub_token.key is not None or sub not in choices:
+        hint = difflib.get_close_matches(sub, choices, n=1)
+        suffix = f" — did you mean 'schedule {hint[0]}'?" if hint else ""
+        raise _error(
+            "schedule",
+            f"unknown schedule action '{sub_token.text}' (expected {', '.join(choices)}){suffix}",
+        )
+    if sub == "add":
+        return _schedule_add(lexer)
+    args = _args(f"schedule {sub}", lexer)
+    args.no_more_than(1)
+    return ScheduleAction(_guid(args, 0, "schedule ID", "<scheduleId>"), sub)  # type: ignore[arg-type]
+
+
+def _schedule_add(lexer: Lexer) -> AddSchedule:
+    args = _args("schedule add", lexer, {"--tz": Opt.VALUE, "--start": Opt.VALUE}, pairs=True)
+    path = _agent_path(args)
+    if len(args.positionals) < 2:
+        raise args.fail('missing "<cron>" (for example "0 0 6 * * ?")')
+    # Unquoted, the cron's fields arrive as separate words before any option: join them.
+    cron_end = 2 if args.positionals[1].quoted else max(args.leading, 2)
+    _no_pairs_left(args, cron_end)
+    cron = " ".join(token.value.strip() for token in args.positionals[1:cron_end])
+    _check_cron(args, cron)
+    tz = args.options.get("--tz")
+    start = args.options.get("--start")
+    return AddSchedule(
+        agent_path=path,
+        cron=cron,
+        tz=tz.strip() if tz else None,
+        start=None if start is None else _iso_start(args, start),
+        params=args.params,
+    )
+
+
+def _check_cron(args: Args, cron: str) -> None:
+    fields = cron.split()
+    if not CRON_MIN_FIELDS <= len(fields) <= CRON_MAX_FIELDS:
+        raise args.fail(
+            f"'{cron}' is not a cron expression: it has {len(fields)} fields, expected "
+            f"{CRON_MIN_FIELDS} to {CRON_MAX_FIELDS} (second minute hour day month weekday)"
+        )
+    for cron_field in fields:
+        words = re.findall(r"[A-Za-z]+", cron_field)
+        bad_word = next((w for w in words if w.upper() not in CRON_WORDS), None)
+        if not CRON_FIELD.match(cron_field) or bad_word is not None:
+            raise args.fail(
+                f"'{cron}' is not a cron expression: '{cron_field}' is not a cron field"
+            )
+
+
+def _iso_start(args: Args, text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise args.fail(
+            f"--start '{text}' is not an ISO 8601 time (e.g. 2025-01-31T06:00:00)"
+        ) from None
+    if moment.tzinfo is not None:
+        raise args.fail(
+            f"--start '{text}' has a UTC offset; give the local time and the zone with --tz"
+        )
+    return moment.isoformat(timespec="seconds")
+
+
+# --- approvals and inputs ----------------------------------------------------------------
+
+
+def _approval(name: str, build: Callable[[str, str | None], Command]) -> Callable[[Lexer], Command]:
+    def handler(lexer: Lexer) -> Command:
+        args, text = _free_text(name, lexer)
+        return build(_agent_path(args), text)
+
+    return handler
+
+
+_INPUT_BUILDERS: dict[str, Callable[[str], Command]] = {
+    "add": AddInputs,
+    "clear": ClearInputs,
+    "disable": DisableInputs,
+}
+
+
+def _inputs(lexer: Lexer) -> Command:
+    first = _next_word("inputs", lexer)
+    action = first.value.lower() if first is not None and first.key is None else ""
+    if action not in _INPUT_BUILDERS:
+        hint = difflib.get_close_matches(action, list(_INPUT_BUILDERS), n=1)
+        suffix = f" — did you mean 'inputs {hint[0]}'?" if hint else ""
+        shown = first.text if first is not None else ""
+        problem = f"unknown inputs action '{shown}'" if shown else "missing the inputs action"
+        raise _error("inputs", f"{problem} (expected add, clear or disable){suffix}")
+    args = _args(f"inputs {action}", lexer)
+    args.no_more_than(1)
+    return _INPUT_BUILDERS[action](_agent_path(args))
+
+
+# --- watching --------------------------------------------------------------------------
+
+
+def _channel(args: Args, index: int) -> str | None:
+    token = args.positional(index)
+    if token is None:
+        return None
+    mention = token.mention
+    if mention is not None and mention.kind == "#":
+        if not re.match(r"^[A-Z0-9]+$", mention.id):
+            raise args.fail(f"'{token.text}' is not a channel mention Slack sends")
+        return mention.id
+    if mention is not None:
+        raise args.fail(f"'{token.value}' is a user or group mention, not a channel")
+    if CHANNEL_ID.match(token.value):
+        return token.value
+    if token.value.startswith("#"):
+        raise args.fail(
+            f"can't tell which channel '{token.value}' is: pick it from Slack's autocomplete "
+            "(type # and choose the channel) or give its ID (C…)"
+        )
+    raise args.fail(f"'{token.value}' is not a channel (type # and pick one from the list)")
+
+
+def _watch(lexer: Lexer) -> Watch:
+    args = _args("watch", lexer, {"--all": Opt.FLAG})
+    args.no_more_than(2)
+    return Watch(_agent_ref(args), _channel(args, 1), all_states="--all" in args.options)
+
+
+def _unwatch(lexer: Lexer) -> Unwatch:
+    args = _args("unwatch", lexer)
+    args.no_more_than(2)
+    return Unwatch(_agent_ref(args), _channel(args, 1))
+
+
+def _watching(lexer: Lexer) -> ListWatches:
+    args = _args("watching", lexer)
+    args.no_more_than(0)
+    return ListWatches()
+
+
+def _mute(lexer: Lexer) -> Mute:
+    args = _args("mute", lexer)
+    args.no_more_than(2)
+    agent = _agent_ref(args)
+    token = args.positional(1)
+    if token is None:
+        raise args.fail("missing <duration> (e.g. 30m, 2h, 1d, 1h30m)")
+    return Mute(agent, _duration(args, token.value))
+
+
+def _duration(args: Args, text: str) -> timedelta:
+    match = DURATION.match(text.strip())
+    if not text.strip() or match is None:
+        raise args.fail(f"'{text}' is not a duration (e.g. 30m, 2h, 1d, 1h30m)")
+    weeks, days, hours, minutes = (int(part or 0) for part in match.groups())
+    total_minutes = ((weeks * 7 + days) * 24 + hours) * 60 + minutes
+    limit_minutes = int(MAX_MUTE.total_seconds() // 60)
+    if total_minutes < 1:
+        raise args.fail("a mute must last at least 1m")
+    if total_minutes > limit_minutes:
+        raise args.fail(f"a mute lasts at most {MAX_MUTE.days}d, not '{text}'")
+    return timedelta(minutes=total_minutes)
+
+
+_HANDLERS: dict[str, Callable[[Lexer], Command]] = {
+    "help": _help,
+    "agent": _agent,
+    "start": _start,
+    "runs": _runs,
+    "run": _run_id_command("run", ShowRun),
+    "restart": _run_id_command("restart", RestartRun),
+    "retry": _retry,
+    "log": _run_id_command("log", ShowLog),
+    "data": _run_id_command("data", GetData),
+    "job": _job,
+    "jobs": _jobs,
+    "schedules": _schedules,
+    "schedule": _schedule,
+    "approve": _approval("approve", Approve),
+    "disapprove": _approval("disapprove", Disapprove),
+    "request-approval": _approval("request-approval", RequestApproval),
+    "inputs": _inputs,
+    "server": _server,
+    "watch": _watch,
+    "unwatch": _unwatch,
+    "watching": _watching,
+    "mute": _mute,
+    "audit": _audit,
+}
+
+assert {name.split()[0] for name in COMMANDS} <= set(_HANDLERS)
