@@ -1,0 +1,115 @@
+"""The simulator's ASGI application: every ACC endpoint of the API document under /api.
+
+A gate in front of the routes records each request, applies the injected latency,
+hangs and failures, and demands ``Authorization: Bearer <token>`` on /api paths, so
+tests see exactly what a client sent and can make the "server" misbehave on cue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Sequence
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from accbot.simulator import routes_inputs, routes_jobs, routes_runs
+from accbot.simulator.errors import SimError
+from accbot.simulator.models import RecordedRequest
+from accbot.simulator.state import SimState
+from accbot.simulator.web import sim_error_handler
+
+
+async def _send_json(send: Send, status: int, message: str) -> None:
+    response = JSONResponse({"message": message}, status_code=status)
+    await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+class RequestGate:
+    """Record, delay, fail and authenticate requests before they reach a route."""
+
+    def __init__(self, app: ASGIApp, state: SimState, token: str) -> None:
+        self.app = app
+        self.state = state
+        self.expected = f"bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
+        content_type = headers.get("content-type")
+        self.state.record(
+            RecordedRequest(
+                method=scope["method"],
+                path=scope["path"],
+                query=dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)),
+                body=body,
+                content_type=content_type.decode("latin-1") if content_type else None,
+            )
+        )
+        fail_status, hang = self.state.take_fault()
+        delay = self.state.latency + hang
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if fail_status is not None:
+            await _send_json(send, fail_status, f"Simulated failure ({fail_status})")
+            return
+        if scope["path"].startswith("/api/") or scope["path"] == "/api":
+            presented = headers.get("authorization", b"")
+            scheme, _, credential = presented.partition(b" ")
+            if not secrets.compare_digest(scheme.lower() + b" " + credential.strip(), self.expected):
+                await _send_json(send, 401, "Authorization has been denied for this request.")
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"message": exc.detail}, status_code=exc.status_code)
+
+
+def create_app(
+    state: SimState, token: str, extra_routes: Sequence[BaseRoute] | None = None
+) -> Starlette:
+    """The ACC simulator app; ``extra_routes`` (e.g. a SAS fake) are served beside /api."""
+    if not token:
+        raise ValueError("the simulator needs a non-empty API token")
+    routes = [
+        *routes_runs.build_routes(state),
+        *routes_jobs.build_routes(state),
+        *routes_inputs.build_routes(state),
+        *(extra_routes or []),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={SimError: sim_error_handler, HTTPException: _http_error},
+    )
+    app.add_middleware(RequestGate, state=state, token=token)
+    app.state.sim = state
+    return app
