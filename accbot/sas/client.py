@@ -146,7 +146,12 @@ class SasClient:
     # ----------------------------------------------------------------- endpoints
 
     def get_history(
-        self, agent_id: str, *, filter: str | None = None, start: int = 0, limit: int = 10
+        self,
+        agent_id: str,
+        *,
+        filter: str | None = None,
+        start: int = 0,
+        limit: int = DEFAULT_PAGE_SIZE,
     ) -> HistoryPage:
         """One page of an agent's run history, newest first."""
         if start < 0 or limit < 1:
