@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from accbot.store.dialect import insert_if_absent
+from accbot.store.dialect import insert_if_absent, rows_changed
 from accbot.store.models import Alert
 from accbot.store.types import utcnow
 
@@ -65,7 +65,7 @@ def mark_posted(
     now: datetime | None = None,
 ) -> bool:
     """Record where the alert was posted; False when no such alert exists."""
-    result: Any = session.execute(
+    result = session.execute(
         update(Alert)
         .where(Alert.alert_key == key)
         .values(
@@ -78,7 +78,7 @@ def mark_posted(
         )
         .execution_options(synchronize_session="fetch")
     )
-    return bool(result.rowcount == 1)
+    return rows_changed(result) == 1
 
 
 def record_attempt_failure(session: Session, key: str, error: str, *, final: bool = False) -> bool:
@@ -86,13 +86,13 @@ def record_attempt_failure(session: Session, key: str, error: str, *, final: boo
     values: dict[str, Any] = {"attempts": Alert.attempts + 1, "last_error": error}
     if final:
         values["state"] = "failed"
-    result: Any = session.execute(
+    result = session.execute(
         update(Alert)
         .where(Alert.alert_key == key, Alert.state == "pending")
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
-    return bool(result.rowcount == 1)
+    return rows_changed(result) == 1
 
 
 def pending_alerts(session: Session, *, limit: int | None = None) -> Sequence[Alert]:
@@ -122,10 +122,10 @@ def latest_failure_alert(
 
 def mark_recovered(session: Session, key: str, *, now: datetime | None = None) -> bool:
     """Mark a failure alert recovered; True only for the first caller (one "recovered" reply)."""
-    result: Any = session.execute(
+    result = session.execute(
         update(Alert)
         .where(Alert.alert_key == key, Alert.recovered_at.is_(None))
         .values(recovered_at=now or utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return bool(result.rowcount == 1)
+    return rows_changed(result) == 1

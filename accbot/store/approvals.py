@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from accbot.store.dialect import rows_changed
 from accbot.store.models import ApprovalRequest
 from accbot.store.types import utcnow
 
@@ -112,7 +113,7 @@ def _update(
     statement = update(ApprovalRequest).where(ApprovalRequest.id == request_id)
     if from_states is not None:
         statement = statement.where(ApprovalRequest.state.in_(from_states))
-    result: Any = session.execute(
+    result = session.execute(
         statement.values(**values).execution_options(synchronize_session="fetch")
     )
-    return bool(result.rowcount == 1)
+    return rows_changed(result) == 1

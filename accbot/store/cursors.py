@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from accbot.store.dialect import insert_if_absent
+from accbot.store.dialect import insert_if_absent, rows_changed
 from accbot.store.models import RunCursor
 from accbot.store.types import utcnow
 
@@ -82,7 +82,7 @@ def delete_cursor(session: Session, kind: str, agent_id: str) -> bool:
     result = session.execute(
         delete(RunCursor).where(RunCursor.kind == kind, RunCursor.agent_id == agent_id)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_changed(result) == 1
 
 
 def list_cursors(session: Session) -> list[RunCursor]:

@@ -1,9 +1,10 @@
-"""The one statement that differs between SQLite and PostgreSQL: INSERT ... ON CONFLICT DO NOTHING."""
+"""What differs between backends: INSERT ... ON CONFLICT DO NOTHING, and counting changed rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,5 +24,13 @@ def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]
         statement = sqlite.insert(model).values(**values).on_conflict_do_nothing()
     else:
         raise NotImplementedError(f"accbot's store supports SQLite and PostgreSQL, not {dialect}")
-    result: Any = session.execute(statement)
-    return bool(result.rowcount == 1)
+    # RETURNING, not rowcount: drivers need not report a row count for INSERT (psycopg gives -1).
+    primary_key = model.__table__.primary_key.columns
+    return session.execute(statement.returning(*primary_key)).first() is not None
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE (reliable for those two on every supported driver)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"expected the result of an UPDATE or DELETE, got {type(result).__name__}")
+    return result.rowcount

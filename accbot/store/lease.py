@@ -9,12 +9,11 @@ The caller commits the session promptly (``Database.session()`` does) to publish
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from accbot.store.dialect import insert_if_absent
+from accbot.store.dialect import insert_if_absent, rows_changed
 from accbot.store.models import Lease
 from accbot.store.types import utcnow
 
@@ -28,13 +27,13 @@ def try_acquire(
     """
     moment = now or utcnow()
     expires_at = moment + timedelta(seconds=ttl_seconds)
-    taken: Any = session.execute(
+    taken = session.execute(
         update(Lease)
         .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at <= moment))
         .values(holder=holder, expires_at=expires_at)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount == 1:
+    if rows_changed(taken) == 1:
         return True
     return insert_if_absent(
         session, Lease, {"name": name, "holder": holder, "expires_at": expires_at}
@@ -43,12 +42,12 @@ def try_acquire(
 
 def release(session: Session, name: str, holder: str) -> bool:
     """Give the lease up (on shutdown) so another replica takes over at once."""
-    result: Any = session.execute(
+    result = session.execute(
         delete(Lease)
         .where(Lease.name == name, Lease.holder == holder)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount == 1)
+    return rows_changed(result) == 1
 
 
 def current_holder(session: Session, name: str, now: datetime | None = None) -> str | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
+from accbot.store.dialect import rows_changed
 from accbot.store.models import Mute
 from accbot.store.types import utcnow
 
@@ -33,7 +34,7 @@ def mute(
 def unmute(session: Session, kind: str, agent_ref: str) -> int:
     """Lift every mute of an agent; returns how many there were."""
     result = session.execute(delete(Mute).where(Mute.kind == kind, Mute.agent_ref == agent_ref))
-    return int(getattr(result, "rowcount", 0))
+    return rows_changed(result)
 
 
 def active_mutes(session: Session, now: datetime) -> Sequence[Mute]:
@@ -50,4 +51,4 @@ def is_muted(session: Session, kind: str, agent_ref: str, now: datetime) -> bool
 def purge_expired(session: Session, now: datetime) -> int:
     """Delete mutes that ended at or before ``now``; returns how many."""
     result = session.execute(delete(Mute).where(Mute.until <= now))
-    return int(getattr(result, "rowcount", 0))
+    return rows_changed(result)

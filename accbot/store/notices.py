@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from accbot.store.dialect import insert_if_absent
+from accbot.store.dialect import insert_if_absent, rows_changed
 from accbot.store.models import Notice
 from accbot.store.types import utcnow
 
@@ -28,13 +27,13 @@ def set_notice(
     again") that are only news after another state was announced.
     """
     moment = now or utcnow()
-    changed: Any = session.execute(
+    changed = session.execute(
         update(Notice)
         .where(Notice.key == key, Notice.state != state)
         .values(state=state, updated_at=moment)
         .execution_options(synchronize_session=False)
     )
-    if changed.rowcount == 1:
+    if rows_changed(changed) == 1:
         return True
     if not create:
         return False
