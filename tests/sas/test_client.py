@@ -17,6 +17,7 @@ from accbot.acc.errors import (
     ServerError,
     Unauthorized,
 )
+from accbot.config import load_settings
 from accbot.sas.client import SasClient
 from accbot.sas.filters import and_, eq
 from accbot.sas.models import SasRunState
@@ -328,3 +329,17 @@ def test_constructor_requires_one_way_to_authenticate() -> None:
         SasClient("http://sas.test", token="t", client_id="c", client_secret="s")  # noqa: S106
     with pytest.raises(ValueError):
         SasClient("sas.test", token="t")  # noqa: S106
+
+
+def test_from_settings_uses_the_token_or_the_client_credentials(sas_sim: SasSim) -> None:
+    with_token = load_settings(SAS_BASE_URL=sas_sim.url + "/", SAS_TOKEN=STATIC_TOKEN)
+    with SasClient.from_settings(with_token) as client:
+        assert client.get_bot(AGENT_ID).id == AGENT_ID
+    assert sas_sim.state.requests_to(GRANT_PATH) == []
+
+    with_client = load_settings(
+        SAS_BASE_URL=sas_sim.url, SAS_CLIENT_ID=CLIENT_ID, SAS_CLIENT_SECRET=CLIENT_SECRET
+    )
+    with SasClient.from_settings(with_client) as client:
+        assert client.get_bot(AGENT_ID).id == AGENT_ID
+    assert len(sas_sim.state.requests_to(GRANT_PATH)) == 1
