@@ -1,0 +1,31 @@
+"""Agent details: the agent, its latest runs and its schedules, in one answer."""
+
+from __future__ import annotations
+
+from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import handles
+from accbot.actions.errors import InvalidInput
+from accbot.actions.results import AgentOverview
+from accbot.commands.model import ShowAgent
+from accbot.commands.roles import Role
+
+LATEST_RUNS = 5
+
+
+@handles(ShowAgent)
+def show_agent(command: ShowAgent, actor: Actor, services: Services) -> AgentOverview:
+    if command.agent.is_sas:
+        raise InvalidInput(
+            "`/acc agent` shows ACC agents; for a SAS agent use `/acc runs sas:<agentId>`."
+        )
+    agent = services.acc.get_agent(command.agent.ref)
+    runs = services.acc.get_run_history(agent.agent_id, count=LATEST_RUNS)
+    schedules = services.acc.get_schedules(agent.agent_id)
+    return AgentOverview(
+        agent=agent,
+        runs=runs,
+        schedules=schedules,
+        can_operate=services.roles.holds(actor.user_id, Role.OPERATOR),
+        can_approve=services.roles.holds(actor.user_id, Role.APPROVER),
+        portal_url=services.acc_link(),
+    )

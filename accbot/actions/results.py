@@ -1,0 +1,161 @@
+"""What actions return: typed results that the Slack views and the CLI render.
+
+Actions never format for a front end; they say what happened. ``announce`` marks a
+result that the team should see in the channel (mutations), as opposed to an answer
+for the asker alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from accbot.acc.models import Agent, AgentRun, JobRun, Schedule, ServerStatus
+
+
+@dataclass(frozen=True)
+class Result:
+    announce = False
+
+
+@dataclass(frozen=True)
+class HelpResult(Result):
+    text: str
+
+
+@dataclass(frozen=True)
+class AgentOverview(Result):
+    agent: Agent
+    runs: list[AgentRun]
+    schedules: list[Schedule]
+    can_operate: bool = False
+    can_approve: bool = False
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class RunList(Result):
+    agent_label: str
+    runs: list[AgentRun]
+    failed_only: bool = False
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class RunDetail(Result):
+    run: AgentRun
+    agent_label: str | None = None
+    can_operate: bool = False
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class FileResult(Result):
+    """A zip fetched from ACC (log or data) with what was found inside it."""
+
+    title: str
+    filename: str
+    content: bytes
+    summary: str
+    quoted_lines: list[str] = field(default_factory=list)
+    files_inside: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Mutation(Result):
+    """Something changed in ACC; ``summary`` completes "<@user> …" in the channel."""
+
+    summary: str
+    detail: str | None = None
+    run: AgentRun | None = None
+    portal_url: str = ""
+    announce = True
+
+
+@dataclass(frozen=True)
+class StartedRun(Result):
+    agent_path: str
+    run_ids: list[str]
+    summary: str
+    outcome: AgentRun | None = None  # with --wait: the finished run
+    data: FileResult | None = None
+    timed_out: bool = False
+    portal_url: str = ""
+    announce = True
+
+
+@dataclass(frozen=True)
+class JobList(Result):
+    agent_label: str
+    jobs: list[JobRun]
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class JobDetail(Result):
+    job: JobRun
+    agent_runs: list[AgentRun] = field(default_factory=list)
+    agent_label: str | None = None
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleList(Result):
+    agent_label: str
+    schedules: list[Schedule]
+    can_operate: bool = False
+    can_delete: bool = False
+    portal_url: str = ""
+
+
+@dataclass(frozen=True)
+class ServerReport(Result):
+    name: str
+    address: str
+    status: ServerStatus
+
+
+@dataclass(frozen=True)
+class AuditEntryView:
+    at: datetime
+    user_id: str
+    action: str
+    arguments: dict[str, Any]
+    result: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class AuditList(Result):
+    entries: list[AuditEntryView]
+
+
+@dataclass(frozen=True)
+class ConfirmationRequired(Result):
+    """A destructive bulk command waits for a "Confirm" click before it runs."""
+
+    prompt: str
+    command_text: str
+
+
+@dataclass(frozen=True)
+class OpenModal(Result):
+    """The front end should open a modal (e.g. ``/acc inputs add``)."""
+
+    kind: str
+    agent_path: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class Notice(Result):
+    """A plain answer for the asker, e.g. the list of watches."""
+
+    text: str
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AnnouncedNotice(Notice):
+    announce = True

@@ -1,0 +1,50 @@
+"""Prometheus metrics, on one registry of accbot's own so tests can build many apps."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+SLACK_REQUESTS = Counter(
+    "accbot_slack_requests_total",
+    "Requests received from Slack, by kind (command, action, view, event).",
+    ["kind"],
+    registry=REGISTRY,
+)
+ACC_CALLS = Counter(
+    "accbot_acc_calls_total",
+    "Calls made to ACC, by endpoint and outcome (HTTP status or 'error').",
+    ["endpoint", "outcome"],
+    registry=REGISTRY,
+)
+ACC_LATENCY = Histogram(
+    "accbot_acc_call_seconds",
+    "Latency of calls to ACC, by endpoint.",
+    ["endpoint"],
+    registry=REGISTRY,
+)
+ERRORS = Counter(
+    "accbot_errors_total",
+    "Errors shown to users or raised in background work, by kind.",
+    ["kind"],
+    registry=REGISTRY,
+)
+ALERTS = Counter(
+    "accbot_alerts_total",
+    "Alerts posted by the watcher, by kind (failure, recovered, digest, notice).",
+    ["kind"],
+    registry=REGISTRY,
+)
+
+
+def observe_acc_call(method: str, endpoint: str, status: int | None, seconds: float) -> None:
+    """The ACC client's ``on_request`` hook."""
+    name = f"{method} {endpoint}"
+    ACC_CALLS.labels(endpoint=name, outcome=str(status) if status else "error").inc()
+    ACC_LATENCY.labels(endpoint=name).observe(seconds)
+
+
+def render() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -1,0 +1,54 @@
+"""Build the long-lived services from settings: one ACC client, one database, roles."""
+
+from __future__ import annotations
+
+from accbot.acc.client import AccClient
+from accbot.actions.context import Services
+from accbot.actions.roles import GroupMembers, RoleChecker
+from accbot.config import Settings
+from accbot.metrics import observe_acc_call
+from accbot.store.db import Database
+
+
+def build_sas_client(settings: Settings):
+    if not settings.sas_enabled:
+        return None
+    from accbot.sas.client import SasClient
+
+    return SasClient(
+        settings.SAS_BASE_URL,
+        token=settings.SAS_TOKEN.get_secret_value() if settings.SAS_TOKEN else None,
+        client_id=settings.SAS_CLIENT_ID,
+        client_secret=(
+            settings.SAS_CLIENT_SECRET.get_secret_value() if settings.SAS_CLIENT_SECRET else None
+        ),
+    )
+
+
+def build_services(
+    settings: Settings,
+    *,
+    group_members: GroupMembers | None = None,
+    acc: AccClient | None = None,
+    db: Database | None = None,
+) -> Services:
+    settings.require_acc()
+    acc = acc or AccClient(
+        settings.ACC_BASE_URL,
+        settings.ACC_API_TOKEN.get_secret_value(),
+        on_request=observe_acc_call,
+    )
+    return Services(
+        settings=settings,
+        acc=acc,
+        db=db or Database(settings.DATABASE_URL),
+        roles=RoleChecker.from_settings(settings, group_members),
+        sas=build_sas_client(settings),
+    )
+
+
+def close_services(services: Services) -> None:
+    services.acc.close()
+    if services.sas is not None and hasattr(services.sas, "close"):
+        services.sas.close()
+    services.db.dispose()

@@ -1,0 +1,57 @@
+"""Build the bolt App: one WebClient on SLACK_API_URL with retries, and the listeners."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from accbot.actions.context import Services
+from accbot.config import Settings
+
+logger = logging.getLogger("accbot.slack")
+
+RATE_LIMIT_RETRIES = 5
+SERVER_ERROR_RETRIES = 2
+CONNECTION_RETRIES = 2
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    """slack-sdk reads no environment for its base URL; SLACK_API_URL is passed here."""
+    token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
+    base_url = settings.SLACK_API_URL
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+        ],
+    )
+
+
+def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
+    settings = services.settings
+    client = client or build_web_client(settings)
+    secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
+    app = App(
+        client=client,
+        signing_secret=secret,
+        # auth.test runs on the first request instead of at import, so a slow Slack
+        # never blocks start-up and tests can build many apps.
+        token_verification_enabled=False,
+        process_before_response=False,
+    )
+    from accbot.slack.listeners import register
+
+    register(app, services)
+    return app

@@ -1,0 +1,16 @@
+"""Register every bolt listener; each callback lives in its own small module."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from accbot.actions.context import Services
+
+
+def register(app: App, services: Services) -> None:
+    from accbot.slack.listeners import buttons, commands, home, modals
+
+    commands.register(app, services)
+    buttons.register(app, services)
+    modals.register(app, services)
+    home.register(app, services)

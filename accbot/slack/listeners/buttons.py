@@ -1,0 +1,86 @@
+"""Button clicks: each maps to the same command, and so the same action and role
+check, as its typed equivalent."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from accbot.actions.context import Actor, Services
+from accbot.commands import model as m
+from accbot.commands.errors import CommandError
+from accbot.commands.parser import parse
+from accbot.metrics import SLACK_REQUESTS
+from accbot.slack import ids
+from accbot.slack.delivery import tell
+from accbot.slack.listeners.run import run_and_deliver
+
+logger = logging.getLogger("accbot.slack")
+
+MUTE_BUTTON_DURATION = timedelta(hours=1)
+
+
+def agent_ref(value: str) -> m.AgentRef:
+    return m.AgentRef("sas", value[4:]) if value.startswith("sas:") else m.AgentRef("acc", value)
+
+
+# action_id -> builds the command from the button's value
+BUTTON_COMMANDS: dict[str, Callable[[str], Any]] = {
+    ids.RUN_RESTART: lambda v: m.RestartRun(run_id=v),
+    ids.RUN_RETRY_ERRORS: lambda v: m.RetryRun(run_id=v),
+    ids.RUN_SHOW_LOG: lambda v: m.ShowLog(run_id=v),
+    ids.RUN_DATA: lambda v: m.GetData(run_id=v),
+    ids.SCHEDULE_ENABLE: lambda v: m.ScheduleAction(schedule_id=v, action="on"),
+    ids.SCHEDULE_DISABLE: lambda v: m.ScheduleAction(schedule_id=v, action="off"),
+    ids.SCHEDULE_RUN: lambda v: m.ScheduleAction(schedule_id=v, action="run"),
+    ids.SCHEDULE_DELETE: lambda v: m.ScheduleAction(schedule_id=v, action="delete"),
+    ids.ALERT_MUTE_1H: lambda v: m.Mute(agent=agent_ref(v), duration=MUTE_BUTTON_DURATION),
+}
+
+
+def actor_from(body: dict[str, Any]) -> Actor:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    return Actor(user_id=body["user"]["id"], channel_id=channel)
+
+
+def register(app: App, services: Services) -> None:
+    def ack_click(ack: Ack) -> None:
+        SLACK_REQUESTS.labels(kind="action").inc()
+        ack()
+
+    def run_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        build = BUTTON_COMMANDS[action["action_id"]]
+        actor = actor_from(body)
+        try:
+            command = build(action.get("value") or "")
+        except (ValueError, TypeError):
+            tell(actor, ":warning: That button carries no usable value.", client=client, respond=respond)
+            return
+        run_and_deliver(command, actor, services, client=client, respond=respond)
+
+    for action_id in BUTTON_COMMANDS:
+        app.action(action_id)(ack=ack_click, lazy=[run_button])
+
+    def run_confirmed(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        actor = actor_from(body)
+        text = action.get("value") or ""
+        try:
+            command = parse(text)
+        except CommandError as exc:
+            tell(actor, f":warning: {exc}", client=client, respond=respond)
+            return
+        respond(text=f":white_check_mark: Confirmed: `/acc {text}`", replace_original=True)
+        run_and_deliver(command, actor, services, client=client, respond=respond, confirmed=True)
+
+    def run_cancel(respond: Respond) -> None:
+        respond(text="Cancelled; nothing was changed.", replace_original=True)
+
+    app.action(ids.CONFIRM_COMMAND)(ack=ack_click, lazy=[run_confirmed])
+    app.action(ids.CANCEL_COMMAND)(ack=ack_click, lazy=[run_cancel])

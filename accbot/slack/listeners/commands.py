@@ -1,0 +1,64 @@
+"""The /acc slash command: ack at once, do the work in a lazy listener.
+
+Parsing is pure and fast, so a bad command or help is answered in the ack itself;
+everything that talks to ACC happens after the ack, so a slow ACC never makes Slack
+show a timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from accbot.actions.context import Actor, Services
+from accbot.commands.errors import CommandError
+from accbot.commands.help import help_text
+from accbot.commands.model import Help
+from accbot.commands.parser import parse
+from accbot.metrics import SLACK_REQUESTS
+from accbot.slack.listeners.run import run_and_deliver
+
+logger = logging.getLogger("accbot.slack")
+
+
+def register(app: App, services: Services) -> None:
+    def ack_command(ack: Ack, command: dict[str, Any]) -> None:
+        SLACK_REQUESTS.labels(kind="command").inc()
+        try:
+            parsed = parse(command.get("text") or "")
+        except CommandError as exc:
+            ack(text=f":warning: {exc}")
+            return
+        if isinstance(parsed, Help):
+            ack(text=full_help(parsed.topic, services))
+            return
+        ack()
+
+    def run_command(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        try:
+            parsed = parse(command.get("text") or "")
+        except CommandError:
+            return  # already answered in the ack
+        if isinstance(parsed, Help):
+            return
+        actor = Actor(user_id=command["user_id"], channel_id=command.get("channel_id"))
+        run_and_deliver(parsed, actor, services, client=client, respond=respond)
+
+    app.command("/acc")(ack=ack_command, lazy=[run_command])
+
+
+def full_help(topic: str | None, services: Services) -> str:
+    try:
+        text = help_text(topic)
+    except CommandError as exc:
+        return f":warning: {exc}"
+    if topic is None and not services.roles.admins_configured:
+        text += (
+            "\n\n:lock: *No admins are configured* (`ACCBOT_ADMINS`), so changes that need an "
+            "admin are disabled, and roles left unset are held by nobody. Set `ACCBOT_ADMINS`, "
+            "`ACCBOT_OPERATORS` and `ACCBOT_APPROVERS` to Slack user or user-group IDs."
+        )
+    return text

@@ -1,0 +1,48 @@
+"""The App Home tab: the person's roles, what accbot watches, and the commands."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from accbot.actions.context import Services
+from accbot.actions.home import home_summary
+from accbot.slack.views import format as fmt
+
+
+def home_view(services: Services, user_id: str) -> dict:
+    summary = home_summary(services, user_id)
+    roles = ", ".join(summary.roles) if summary.roles else "viewer"
+    blocks = [
+        HeaderBlock(text="accbot — Agent Control Center in Slack"),
+        SectionBlock(
+            text=f"Your roles: *{roles}*.\nType `/acc help` for every command, "
+            "`/acc agent <agentPath>` to look at an agent."
+        ),
+    ]
+    if not summary.admins_configured:
+        blocks.append(
+            SectionBlock(text=":lock: No admins are configured (`ACCBOT_ADMINS`): changes are disabled.")
+        )
+    blocks.append(DividerBlock())
+    if summary.watches:
+        lines = [
+            f"• `{fmt.escape(w.agent)}` → <#{w.channel_id}>"
+            + (" (all end states)" if w.all_states else "")
+            for w in summary.watches[:40]
+        ]
+        blocks.append(SectionBlock(text=fmt.truncate("*Watching*\n" + "\n".join(lines), 3000)))
+    else:
+        blocks.append(SectionBlock(text="*Watching*\nNothing yet. An admin can `/acc watch <agentPath>`."))
+    if summary.recent:
+        blocks.append(SectionBlock(text=fmt.truncate("*Recent changes*\n"
+                + "\n".join(f"<@{u}> {fmt.escape(a)} — {r}" for u, a, r in summary.recent), 3000)))
+    if summary.portal_url:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.link(summary.portal_url, "Open ACC"))]))
+    return View(type="home", blocks=blocks).to_dict()

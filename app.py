@@ -1,0 +1,26 @@
+"""accbot entry point: settings -> services -> Slack app -> Socket Mode or HTTP."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from accbot.config import ConfigError, load_settings
+from accbot.logging_setup import configure_logging
+
+
+def main() -> int:
+    configure_logging()
+    try:
+        settings = load_settings().require_bot()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    from accbot.server import serve
+
+    return serve(settings)
+
+
+if __name__ == "__main__":
+    logging.getLogger("accbot").debug("starting")
+    sys.exit(main())
