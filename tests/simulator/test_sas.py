@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
-from starlette.applications import Starlette
 
 from accbot.simulator.sas import (
     ERROR_MEDIA_TYPE,
@@ -20,8 +15,10 @@ from accbot.simulator.sas import (
     sas_routes,
     seed_sample,
 )
+from accbot.simulator.server import SimulatorServer
 
 TOKEN = "sim-static-token"  # noqa: S105 - test credential
+ACC_TOKEN = "acc-token-unused-here"  # noqa: S105 - test credential
 CLIENT = ("sim-client", "sim-secret")
 AGENT = "agent-1"
 HISTORY = f"/catalog/bots/{AGENT}/history"
@@ -41,23 +38,11 @@ class Sim:
 def sim() -> Iterator[Sim]:
     state = SasSimState(client_id=CLIENT[0], client_secret=CLIENT[1], token_lifetime=120)
     state.add_bot(AGENT, "Agent one", "first")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    app = Starlette(routes=sas_routes(state, TOKEN))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive(), "the SAS simulator did not start"
-        time.sleep(0.01)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+    routes = sas_routes(state, TOKEN)
+    with SimulatorServer(token=ACC_TOKEN, extra_routes=routes) as server:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=server.url, headers=headers) as http:
             yield Sim(state, http)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def assert_sas_error(response: httpx.Response, status: int, message_part: str) -> dict:
