@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 
 import pytest
@@ -27,3 +28,10 @@ def fresh_agent(acc_simulator):
     path = f"acc-tests/{uuid.uuid4().hex[:8]}/agent"
     agent = acc_simulator.state.add_agent(path)
     return path, agent["agentId"]
+
+
+def closed_port() -> int:
+    """A loopback port that was just free: connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

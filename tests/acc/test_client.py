@@ -37,6 +37,7 @@ from accbot.acc.models import (
     StartRequest,
 )
 from tests.acc import samples
+from tests.acc.conftest import closed_port
 
 SECRET = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig"  # noqa: S105 - a fake token to hunt for
 BASE = "https://acc.example.test"
@@ -394,8 +395,7 @@ def test_connection_errors_become_backend_unreachable(router, acc):
 
 
 def test_a_real_refused_connection_is_unreachable():
-    # Nothing listens on port 9 of the loopback interface (discard, never served).
-    with AccClient("http://127.0.0.1:9", SECRET, max_retries=0) as acc:
+    with AccClient(f"http://127.0.0.1:{closed_port()}", SECRET, max_retries=0) as acc:
         with pytest.raises(BackendUnreachable):
             acc.get_run(RUN_ID)
 

@@ -35,6 +35,7 @@ from accbot.acc.models import (
     StartRequest,
 )
 from tests.acc import samples
+from tests.acc.conftest import closed_port
 
 QUICK_PATH = "sequentum/Test2/quick"
 QUICK_ID = "a2f22850-7c88-4e05-a30a-004aa980ee6c"
@@ -474,6 +475,8 @@ def test_gets_retry_after_a_timeout(acc_simulator):
 
 
 def test_nothing_listening_is_unreachable():
-    with AccClient("http://127.0.0.1:9", "test-token", max_retries=1, backoff=0) as client:
+    with AccClient(
+        f"http://127.0.0.1:{closed_port()}", "test-token", max_retries=1, backoff=0
+    ) as client:
         with pytest.raises(BackendUnreachable):
             client.get_agent(QUICK_PATH)
