@@ -1,4 +1,4 @@
-"""``python -m accbot.simulator``: serve the fake ACC for a demo or manual testing.
+"""``python -m accbot.simulator``: serve the fake ACC (and SAS) for a demo or manual testing.
 
 The token comes from --token or ACC_API_TOKEN and is required: a simulator that accepted
 anything would hide a bot that forgot to authenticate.
@@ -11,6 +11,14 @@ import os
 import sys
 import time
 
+from accbot.simulator.sas import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    SAMPLE_AGENT_ID,
+    SasSimState,
+    sas_routes,
+    seed_sample,
+)
 from accbot.simulator.server import SimulatorServer
 from accbot.simulator.state import SimState
 
@@ -24,6 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--run-duration", type=float, default=20.0, help="seconds a started run takes"
     )
+    parser.add_argument(
+        "--sas-token",
+        default=os.environ.get("SAS_TOKEN"),
+        help="bearer token the SAS endpoints accept (default: SAS_TOKEN, else --token)",
+    )
+    parser.add_argument(
+        "--sas-client-id", default=os.environ.get("SAS_CLIENT_ID") or DEFAULT_CLIENT_ID
+    )
+    parser.add_argument(
+        "--sas-client-secret",
+        default=os.environ.get("SAS_CLIENT_SECRET") or DEFAULT_CLIENT_SECRET,
+    )
     args = parser.parse_args(argv)
     if not args.token:
         print(
@@ -33,11 +53,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     state = SimState(latency=args.latency, run_duration=args.run_duration)
-    server = SimulatorServer(state, token=args.token, host=args.host, port=args.port)
+    # SAS catalog agents are always served beside ACC, seeded with the document's sample.
+    sas_state = SasSimState(client_id=args.sas_client_id, client_secret=args.sas_client_secret)
+    seed_sample(sas_state)
+    server = SimulatorServer(
+        state,
+        token=args.token,
+        host=args.host,
+        port=args.port,
+        extra_routes=sas_routes(sas_state, args.sas_token or args.token),
+    )
     url = server.start()
     print(f"ACC simulator listening on {url}  (set ACC_BASE_URL={url})")
     for agent in state.agents():
         print(f"  {agent['path']:<28} {agent['agentId']}")
+    print(
+        f"SAS catalog agents on the same address (SAS_BASE_URL={url}, OAuth client "
+        f"{args.sas_client_id!r}):\n  sas:{SAMPLE_AGENT_ID}"
+    )
     try:
         while True:
             time.sleep(3600)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -285,3 +289,43 @@ def test_seed_matches_the_document_sample() -> None:
     assert oldest["runId"] == "4fa4b36a-e50a-48a5-89ea-7c9d472cb9ab"
     times = [item["creationTimeStamp"] for item in history]
     assert times == sorted(times, reverse=True) and len(set(times)) == 3
+
+
+def test_the_simulator_cli_serves_the_seeded_sas_agent() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name in ("SAS_TOKEN", "SAS_CLIENT_ID", "SAS_CLIENT_SECRET"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "accbot.simulator", "--port", "0", "--token", TOKEN],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", first)
+        assert match, first
+        url = match.group(1)
+        grant = httpx.post(
+            f"{url}/SASLogon/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("accbot", "accbot-secret"),
+        )
+        assert grant.status_code == 200
+        bearer = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        history = httpx.get(
+            f"{url}/catalog/bots/{SAMPLE_AGENT_ID}/history",
+            params={"filter": "eq(status,'failed')"},
+            headers=bearer,
+        )
+        assert history.status_code == 200
+        assert history.json()["count"] == 1
+        with_static = httpx.get(
+            f"{url}/catalog/bots/{SAMPLE_AGENT_ID}", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert with_static.json()["id"] == SAMPLE_AGENT_ID
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
