@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import httpx
 import pytest
@@ -247,8 +248,12 @@ def test_server_errors_are_retried_with_backoff(sas_sim: SasSim) -> None:
 
 
 def test_connection_refused_is_unreachable_after_retries() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
     sleeps: list[float] = []
-    with SasClient("http://127.0.0.1:9", token=STATIC_TOKEN, sleep=sleeps.append) as client:
+    url = f"http://127.0.0.1:{free_port}"
+    with SasClient(url, token=STATIC_TOKEN, sleep=sleeps.append) as client:
         with pytest.raises(BackendUnreachable) as info:
             client.get_history(AGENT_ID)
     assert info.value.backend == "SAS"
