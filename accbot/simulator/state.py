@@ -73,6 +73,28 @@ class SimState:
         latency: float = 0.0,
     ) -> None:
         self._lock = threading.RLock()
+        self.reset(seed, clock=clock, tz=tz, run_duration=run_duration, latency=latency)
+
+    def reset(
+        self,
+        seed: bool = True,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        tz: tzinfo = DEFAULT_TZ,
+        run_duration: float = 0.5,
+        latency: float = 0.0,
+    ) -> None:
+        """Forget everything and start over, in place, so one running server can serve many tests."""
+        with self._lock:
+            self._initialize(clock, tz, run_duration, latency)
+            if seed:
+                from accbot.simulator.seed import seed_state
+
+                seed_state(self)
+
+    def _initialize(
+        self, clock: Callable[[], datetime] | None, tz: tzinfo, run_duration: float, latency: float
+    ) -> None:
         self.tz = tz
         self._clock = clock
         self.latency = latency
@@ -97,10 +119,6 @@ class SimState:
         self._fail_status = 503
         self._hang_count = 0
         self._hang_seconds = 0.0
-        if seed:
-            from accbot.simulator.seed import seed_state
-
-            seed_state(self)
 
     # --- clock and knobs ---------------------------------------------------------------
 
