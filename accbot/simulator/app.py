@@ -59,7 +59,9 @@ class RequestGate:
             RecordedRequest(
                 method=scope["method"],
                 path=scope["path"],
-                query=dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)),
+                query=dict(
+                    parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+                ),
                 body=body,
                 content_type=content_type.decode("latin-1") if content_type else None,
             )
@@ -74,7 +76,9 @@ class RequestGate:
         if scope["path"].startswith("/api/") or scope["path"] == "/api":
             presented = headers.get("authorization", b"")
             scheme, _, credential = presented.partition(b" ")
-            if not secrets.compare_digest(scheme.lower() + b" " + credential.strip(), self.expected):
+            if not secrets.compare_digest(
+                scheme.lower() + b" " + credential.strip(), self.expected
+            ):
                 await _send_json(send, 401, "Authorization has been denied for this request.")
                 return
         replayed = False

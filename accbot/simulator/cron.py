@@ -237,7 +237,9 @@ def _day_matches(expr: CronExpression, day: date) -> bool:
     return dom_ok or dow_ok  # both restricted: classic cron matches either
 
 
-def next_run(text: str, after: datetime, zone: tzinfo, horizon_days: int = 5 * 366) -> datetime | None:
+def next_run(
+    text: str, after: datetime, zone: tzinfo, horizon_days: int = 5 * 366
+) -> datetime | None:
     """First firing strictly after ``after`` in ``zone``; None if it never fires (Feb 30)."""
     expr = parse(text)
     local = after.astimezone(zone)

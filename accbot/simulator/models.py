@@ -46,8 +46,6 @@ def camel_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return {camel(key): value for key, value in fields.items()}
 
 
-
-
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request as the simulator saw it; the Authorization header is deliberately absent."""

@@ -466,7 +466,9 @@ class SimState:
                 self._refresh_run(self._runs[run_id])
             return [copy.deepcopy(self._runs[run_id].data) for run_id in ids]
 
-    def job_agent_runs(self, agent_id: str, run_number: int, count: int = 100) -> list[dict[str, Any]]:
+    def job_agent_runs(
+        self, agent_id: str, run_number: int, count: int = 100
+    ) -> list[dict[str, Any]]:
         """Runs belonging to the agent's job run number ``run_number``, newest first."""
         with self._lock:
             agent_id = self._require_agent(agent_id)["agentId"]
@@ -502,7 +504,11 @@ class SimState:
             data = entry.data
             if entry.log_text is None and data["status"] not in RUN_ACTIVE:
                 entry.log_text = archives.make_log(
-                    entry.agent_name, entry.started, data["status"], data["errors"], data["logLevel"]
+                    entry.agent_name,
+                    entry.started,
+                    data["status"],
+                    data["errors"],
+                    data["logLevel"],
                 )
             text = entry.log_text or archives.make_log(
                 entry.agent_name, entry.started, data["status"], 0, data["logLevel"]
@@ -518,7 +524,9 @@ class SimState:
 
     # --- jobs --------------------------------------------------------------------------
 
-    def _new_job_data(self, agent_id: str, job_id: str, run_number: int, status: int) -> dict[str, Any]:
+    def _new_job_data(
+        self, agent_id: str, job_id: str, run_number: int, status: int
+    ) -> dict[str, Any]:
         started = self.now()
         return {
             "agentJobHistoryId": job_id,
@@ -551,9 +559,11 @@ class SimState:
         """Append a job run with a fixed status; ``fields`` override the payload."""
         with self._lock:
             agent_id = self._require_agent(agent_id)["agentId"]
-            job_id = fields.pop("agent_job_history_id", None) or fields.pop(
-                "agentJobHistoryId", None
-            ) or new_guid()
+            job_id = (
+                fields.pop("agent_job_history_id", None)
+                or fields.pop("agentJobHistoryId", None)
+                or new_guid()
+            )
             job_id = job_id.lower()
             data = self._new_job_data(agent_id, job_id, self._next_job_number(agent_id), status)
             data.update(camel_fields(fields))
