@@ -106,6 +106,7 @@ class SimState:
         self.servers: dict[tuple[str, int], KnownServer] = {}
         self._agents: dict[str, dict[str, Any]] = {}
         self._paths: dict[str, str] = {}
+        self._path_names: dict[str, str] = {}
         self._agent_data: dict[str, dict[str, bytes]] = {}
         self._runs: dict[str, RunEntry] = {}
         self._history: dict[str, list[str]] = {}
@@ -191,6 +192,7 @@ class SimState:
             agent_id = agent["agentId"]
             self._agents[agent_id] = agent
             self._paths[path.lower()] = agent_id
+            self._path_names[agent_id] = path
             self._history.setdefault(agent_id, [])
             self._job_history.setdefault(agent_id, [])
             self._inputs.setdefault(agent_id, {})
@@ -217,7 +219,8 @@ class SimState:
         """All agents with their paths, for the command line banner."""
         with self._lock:
             return [
-                {"path": path, **self._agents[agent_id]} for path, agent_id in self._paths.items()
+                {"path": self._path_names[agent_id], **agent}
+                for agent_id, agent in self._agents.items()
             ]
 
     def _require_agent(self, agent_id: str) -> dict[str, Any]:
