@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import PermissionDenied
-from accbot.actions.results import ConfirmationRequired, Result
+from accbot.actions.results import ConfirmationRequired, OpenModal, Result
 from accbot.commands.roles import Role, required_role
 from accbot.store import audit
 
@@ -98,7 +98,8 @@ def execute(
     except Exception as exc:
         _audit(services, actor, name, command, "error", str(exc)[:500])
         raise
-    if not isinstance(result, ConfirmationRequired):
+    # Nothing has changed yet while a Confirm click or a modal's submission is awaited.
+    if not isinstance(result, ConfirmationRequired | OpenModal):
         _audit(services, actor, name, command, "ok", getattr(result, "summary", None))
     return result
 

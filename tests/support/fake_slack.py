@@ -2,7 +2,9 @@
 
 The bot's WebClient is pointed at it through SLACK_API_URL, exactly as in production,
 so tests exercise slack-sdk's real request building, retries and files_upload_v2 flow.
-It also serves response_url endpoints (``/respond/<id>``) so `respond()` is observable.
+It also serves response_url endpoints (``/respond/<id>``) so `respond()` is observable,
+and files shared with the bot (``add_file``): ``files.info`` describes them and their
+``url_private_download`` serves the bytes to a request that carries a bearer token.
 Like bolt-python's own test server, it counts calls per method.
 """
 
@@ -75,6 +77,9 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.usergroups: dict[str, list[str]] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, dict[str, Any]] = {}  # file id -> files.info's "file"
+        self.file_contents: dict[str, bytes] = {}
+        self.downloads: list[tuple[str, str | None]] = []  # (file id, bearer token)
         self._failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -145,6 +150,24 @@ class FakeSlack:
                 [(status, headers or {}, body or {"ok": False, "error": "ratelimited"})] * count
             )
 
+    def add_file(self, name: str, content: bytes, *, filetype: str | None = None) -> dict[str, Any]:
+        """A file a user uploaded (e.g. in a modal's file input); returns its file object."""
+        file_id = f"F{next(self._ids):06d}"
+        url = f"{self.base_url}/files-pri/T0TEST-{file_id}/download/{name}"
+        file = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "filetype": filetype or name.rsplit(".", 1)[-1].lower(),
+            "size": len(content),
+            "url_private": url.replace("/download/", "/"),
+            "url_private_download": url,
+        }
+        with self._lock:
+            self.files[file_id] = file
+            self.file_contents[file_id] = content
+        return dict(file)
+
     # ---- queries ---------------------------------------------------------------
     def calls_to(self, method: str) -> list[SlackCall]:
         with self._lock:
@@ -204,6 +227,9 @@ class FakeSlack:
                 self._cond.notify_all()
             self._reply(request, 200, b"OK", "text/plain")
             return
+        if url.path.startswith("/files-pri/"):
+            self._serve_file(request, url.path)
+            return
         if url.path.startswith("/respond/"):
             body = json.loads(raw or b"{}")
             with self._cond:
@@ -235,6 +261,21 @@ class FakeSlack:
             return
         payload = self._answer(method, params)
         self._reply(request, 200, json.dumps(payload).encode(), "application/json")
+
+    def _serve_file(self, request: BaseHTTPRequestHandler, path: str) -> None:
+        file_id = path.split("/")[2].rsplit("-", 1)[-1]
+        auth = request.headers.get("Authorization", "")
+        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else None
+        with self._cond:
+            self.downloads.append((file_id, token))
+            content = self.file_contents.get(file_id)
+            self._cond.notify_all()
+        if token is None:
+            self._reply(request, 403, b"login required", "text/html")
+        elif content is None:
+            self._reply(request, 404, b"not found", "text/plain")
+        else:
+            self._reply(request, 200, content, "application/octet-stream")
 
     def _reply(
         self,
@@ -312,6 +353,12 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             files = params.get("files") or []
             return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        if method == "files.info":
+            with self._lock:
+                file = self.files.get(params.get("file", ""))
+            if file is None:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "file": dict(file)}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup", ""), [])}
         if method == "users.info":

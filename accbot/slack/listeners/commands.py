@@ -45,7 +45,14 @@ def register(app: App, services: Services) -> None:
         if isinstance(parsed, Help):
             return
         actor = Actor(user_id=command["user_id"], channel_id=command.get("channel_id"))
-        run_and_deliver(parsed, actor, services, client=client, respond=respond)
+        run_and_deliver(
+            parsed,
+            actor,
+            services,
+            client=client,
+            respond=respond,
+            trigger_id=command.get("trigger_id"),
+        )
 
     app.command("/acc")(ack=ack_command, lazy=[run_command])
 

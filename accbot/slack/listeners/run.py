@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
-from accbot.actions.results import Result
+from accbot.actions.results import OpenModal, Result
 from accbot.metrics import ERRORS
 from accbot.slack.delivery import Respond, deliver, tell
 from accbot.slack.views.errors import explain
 from accbot.slack.views.render import render
 
 logger = logging.getLogger("accbot.slack")
+
+ModalOpener = Callable[[OpenModal, Actor, WebClient, str], None]
+"""``opener(result, actor, client, trigger_id)`` opens the modal an OpenModal asks for."""
+
+_MODAL_OPENERS: dict[str, ModalOpener] = {}
+
+
+def opens_modal(kind: str) -> Callable[[ModalOpener], ModalOpener]:
+    """Register the function that opens the modal of ``OpenModal.kind``."""
+
+    def register(opener: ModalOpener) -> ModalOpener:
+        _MODAL_OPENERS[kind] = opener
+        return opener
+
+    return register
 
 
 def run_and_deliver(
@@ -26,15 +43,23 @@ def run_and_deliver(
     client: WebClient,
     respond: Respond | None,
     confirmed: bool = False,
+    trigger_id: str | None = None,
 ) -> Result | None:
-    """Execute, render, deliver; any failure becomes a clear ephemeral message."""
+    """Execute, render, deliver; any failure becomes a clear ephemeral message.
+
+    A result that asks for a modal is opened with ``trigger_id`` (valid for 3 seconds
+    after the click or command) instead of being posted.
+    """
 
     def progress(result: Result) -> None:
         deliver(render(result, actor), actor, client=client, respond=respond)
 
     try:
         result = execute(command, actor, services, confirmed=confirmed, progress=progress)
-        deliver(render(result, actor), actor, client=client, respond=respond)
+        if isinstance(result, OpenModal):
+            open_modal(result, actor, client=client, respond=respond, trigger_id=trigger_id)
+        else:
+            deliver(render(result, actor), actor, client=client, respond=respond)
         return result
     except Exception as exc:  # every failure is told to the asker, none escapes
         ERRORS.labels(kind=type(exc).__name__).inc()
@@ -43,3 +68,33 @@ def run_and_deliver(
         except Exception:
             logger.exception("could not tell %s about a failure", actor.user_id)
         return None
+
+
+def open_modal(
+    result: OpenModal,
+    actor: Actor,
+    *,
+    client: WebClient,
+    respond: Respond | None,
+    trigger_id: str | None,
+) -> None:
+    opener = _MODAL_OPENERS.get(result.kind)
+    if opener is None or not trigger_id:
+        tell(
+            actor,
+            ":warning: That needs a Slack form: type the command in Slack to open it.",
+            client=client,
+            respond=respond,
+        )
+        return
+    try:
+        opener(result, actor, client, trigger_id)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        logger.warning("views.open failed: %s", error)
+        tell(
+            actor,
+            f":warning: Slack would not open the form ({error}). Please run the command again.",
+            client=client,
+            respond=respond,
+        )
