@@ -47,3 +47,5 @@ def configure_logging(level: str | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level or os.environ.get("ACCBOT_LOG_LEVEL", "INFO"))
+    # httpx logs every request at INFO; accbot's clients log what matters themselves
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -62,7 +62,12 @@ def serve_http(bolt_app, services, settings: Settings) -> None:
         asgi, host="0.0.0.0", port=settings.PORT, log_level="info", access_log=False  # noqa: S104
     )
     logger.info("accbot serving Slack on http://0.0.0.0:%s/slack/events", settings.PORT)
-    uvicorn.Server(config).run()  # handles SIGTERM/SIGINT with a graceful shutdown
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the
+    # handler that was installed before it; this one lets serve() close the watcher and
+    # clients and exit 0 instead of dying by the signal.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda sig, frame: logger.info("signal %s: stopped", sig))
+    uvicorn.Server(config).run()
 
 
 def serve_socket_mode(bolt_app, settings: Settings) -> None:

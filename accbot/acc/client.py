@@ -484,7 +484,9 @@ class AccClient:
     def _status_error(self, response: httpx.Response, label: str, what: str) -> Exception:
         status = response.status_code
         detail = self._scrub(_error_detail(response))
-        logger.warning("ACC %s -> %d%s", label, status, f": {detail}" if detail else "")
+        # a 4xx is usually a person's typo, not an incident: keep warnings for 5xx
+        level = logging.WARNING if status >= 500 else logging.INFO
+        logger.log(level, "ACC %s -> %d%s", label, status, f": {detail}" if detail else "")
         suffix = f": {detail}" if detail else ""
         common: dict[str, Any] = {"status_code": status, "detail": detail or None}
         if status == 401:
