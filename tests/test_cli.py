@@ -1,0 +1,78 @@
+"""`accbot <command>`: the same grammar and actions as /acc, printed as text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from accbot.actions.roles import RoleChecker
+from accbot.cli import main
+from accbot.config import load_settings
+from accbot.runtime import build_services, close_services
+from accbot.simulator.server import SimulatorServer
+from accbot.store import audit
+
+SAMPLE_RUN = "9040f86d-bbc1-4038-9868-501145cc2370"
+
+
+@pytest.fixture
+def services(tmp_path):
+    with SimulatorServer(token="cli-token") as acc:
+        settings = load_settings(
+            ACC_BASE_URL=acc.url, ACC_API_TOKEN="cli-token", DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}"
+        )
+        built = build_services(settings)
+        built.roles = RoleChecker(admins=["cli:tester"])
+        built.db.migrate()
+        built.extras["acc"] = acc
+        yield built
+        close_services(built)
+
+
+def run(argv, services, monkeypatch) -> tuple[int, str]:
+    monkeypatch.setattr("accbot.cli._login", lambda: "tester")
+    out = io.StringIO()
+    code = main(argv, out=out, services=services)
+    return code, out.getvalue()
+
+
+def test_run_prints_the_runs_status_and_counts(services, monkeypatch):
+    code, text = run(["run", SAMPLE_RUN], services, monkeypatch)
+    assert code == 0
+    assert "Succeeded" in text and "errors: 0" in text
+
+
+def test_restart_is_done_and_audited_under_the_cli_login(services, monkeypatch):
+    code, text = run(["restart", SAMPLE_RUN], services, monkeypatch)
+    assert code == 0
+    assert "restarted run" in text
+    with services.db.session() as session:
+        [entry] = audit.recent(session, 1)
+    assert entry.user_id == "cli:tester" and entry.action == "restart" and entry.result == "ok"
+
+
+def test_log_is_saved_to_the_output_folder(services, monkeypatch, tmp_path):
+    code, text = run(["--out", str(tmp_path), "log", SAMPLE_RUN], services, monkeypatch)
+    assert code == 0
+    saved = tmp_path / f"log-{SAMPLE_RUN}.zip"
+    assert zipfile.is_zipfile(saved)
+
+
+def test_a_bad_command_exits_2_with_the_usage(services, monkeypatch):
+    code, text = run(["run", "nope"], services, monkeypatch)
+    assert code == 2
+    assert "GUID" in text
+
+
+def test_an_unknown_agent_exits_1_naming_it(services, monkeypatch):
+    code, text = run(["agent", "no/such/agent"], services, monkeypatch)
+    assert code == 1
+    assert "no/such/agent" in text
+
+
+def test_help_needs_no_configuration(monkeypatch):
+    out = io.StringIO()
+    assert main(["help"], out=out) == 0
+    assert "start" in out.getvalue()
