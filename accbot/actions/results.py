@@ -94,10 +94,14 @@ class JobList(Result):
 
 @dataclass(frozen=True)
 class JobDetail(Result):
+    """One job run; ``runs_listed`` says ``agent_runs`` were asked for (``job runs``),
+    so an empty list means the job run has none."""
+
     job: JobRun
     agent_runs: list[AgentRun] = field(default_factory=list)
     agent_label: str | None = None
     portal_url: str = ""
+    runs_listed: bool = False
 
 
 @dataclass(frozen=True)
