@@ -30,9 +30,13 @@ def reserve_alert(
     status: str,
     channel_id: str,
     is_failure: bool = True,
+    payload: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Alert | None:
-    """Record a pending alert under ``key``; None when that key was ever recorded before."""
+    """Record a pending alert under ``key``; None when that key was ever recorded before.
+
+    ``payload`` is what will be posted (kept so a retry needs nothing but the database).
+    """
     values: dict[str, Any] = {
         "alert_key": key,
         "kind": kind,
@@ -44,6 +48,7 @@ def reserve_alert(
         "channel_id": channel_id,
         "state": "pending",
         "attempts": 0,
+        "payload": payload,
         "created_at": now or utcnow(),
     }
     if not insert_if_absent(session, Alert, values):
@@ -129,3 +134,56 @@ def mark_recovered(session: Session, key: str, *, now: datetime | None = None) -
         .execution_options(synchronize_session="fetch")
     )
     return rows_changed(result) == 1
+
+
+def open_failures(session: Session, kind: str, agent_id: str, channel_id: str) -> Sequence[Alert]:
+    """Failure alerts of an agent in a channel, pending or posted, not yet recovered; oldest first."""
+    query = (
+        select(Alert)
+        .where(
+            Alert.kind == kind,
+            Alert.agent_id == agent_id,
+            Alert.channel_id == channel_id,
+            Alert.is_failure.is_(True),
+            Alert.state.in_(("pending", "posted")),
+            Alert.recovered_at.is_(None),
+        )
+        .order_by(Alert.created_at, Alert.id)
+    )
+    return session.scalars(query).all()
+
+
+def owed_recoveries(session: Session, *, limit: int | None = None) -> Sequence[Alert]:
+    """Posted alerts marked recovered whose "recovered" reply has not gone out yet."""
+    query = (
+        select(Alert)
+        .where(
+            Alert.state == "posted",
+            Alert.recovered_at.is_not(None),
+            Alert.recovery_ts.is_(None),
+        )
+        .order_by(Alert.recovered_at, Alert.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def mark_recovery_posted(session: Session, key: str, ts: str) -> bool:
+    """Record the ts of the "recovered" reply; True only for the first caller."""
+    result = session.execute(
+        update(Alert)
+        .where(Alert.alert_key == key, Alert.recovery_ts.is_(None))
+        .values(recovery_ts=ts)
+        .execution_options(synchronize_session="fetch")
+    )
+    return rows_changed(result) == 1
+
+
+def set_payload_field(session: Session, keys: Sequence[str], name: str, value: Any) -> int:
+    """Set one field of the payload of the alerts ``keys`` (e.g. the digest they go out in)."""
+    found = session.scalars(select(Alert).where(Alert.alert_key.in_(list(keys)))).all()
+    for alert in found:
+        alert.payload = {**(alert.payload or {}), name: value}
+    session.flush()
+    return len(found)

@@ -122,6 +122,10 @@ class Alert(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
     thread_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
     recovered_at: Mapped[datetime | None]
+    # The ts of the "recovered" reply; recovered but still None means the reply is owed.
+    recovery_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
+    # What to post (rendered text and blocks, where the log comes from), fixed when recorded.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
