@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -121,10 +122,20 @@ def _audit(
         logger.exception("could not write the audit entry for %s", name)
 
 
-def _ensure_registered() -> None:
-    """Import the action modules once so their @handles decorators run."""
-    if _HANDLERS:
-        return
-    from accbot.actions import register_all
+_registration_lock = threading.Lock()
+_registered = False
 
-    register_all()
+
+def _ensure_registered() -> None:
+    """Import the action modules once so their @handles decorators run; the lock keeps
+    a concurrent first request from seeing a half-filled table."""
+    global _registered
+    if _registered:
+        return
+    with _registration_lock:
+        if _registered:
+            return
+        from accbot.actions import register_all
+
+        register_all()
+        _registered = True

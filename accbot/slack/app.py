@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ logger = logging.getLogger("accbot.slack")
 RATE_LIMIT_RETRIES = 5
 SERVER_ERROR_RETRIES = 2
 CONNECTION_RETRIES = 2
+LAZY_WORKERS = 32  # concurrent lazy listeners; they mostly wait on ACC or Slack
 
 
 def build_web_client(settings: Settings) -> WebClient:
@@ -49,7 +51,13 @@ def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
         # auth.test runs on the first request instead of at import, so a slow Slack
         # never blocks start-up and tests can build many apps.
         token_verification_enabled=False,
-        process_before_response=False,
+        # Ack functions run in the request's own thread and answer at once; only the
+        # lazy work goes to the pool. Otherwise acks queue behind lazy work that waits
+        # on a slow ACC, and Slack's 3-second deadline is missed under load.
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LAZY_WORKERS, thread_name_prefix="accbot-lazy"
+        ),
     )
     from accbot.slack.listeners import register
 
