@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from accbot.acc.models import Agent, AgentRun, JobRun, Schedule, ServerStatus
+from accbot.sas.models import BotHistoryItem
 
 
 @dataclass(frozen=True)
@@ -163,3 +164,20 @@ class Notice(Result):
 @dataclass(frozen=True)
 class AnnouncedNotice(Notice):
     announce = True
+
+
+@dataclass(frozen=True)
+class SasRunList(Result):
+    """Runs of a SAS catalog agent, newest first (``/acc runs sas:<agentId>``).
+
+    ``scanned`` is how many runs were read to find them: with ``failed_only`` the
+    failures are picked out of that many recent runs. ``sas_url`` (SAS_BASE_URL) makes
+    the runs' relative asset links absolute.
+    """
+
+    agent_id: str
+    agent_name: str
+    runs: list[BotHistoryItem]
+    failed_only: bool = False
+    scanned: int = 0
+    sas_url: str = ""

@@ -8,6 +8,7 @@ import uuid
 from accbot.acc import errors as backend
 from accbot.actions.errors import ActionError
 from accbot.commands.errors import CommandError
+from accbot.slack.views.sas import explain_sas_error
 
 logger = logging.getLogger("accbot.slack")
 
@@ -15,6 +16,8 @@ logger = logging.getLogger("accbot.slack")
 def explain(exc: BaseException) -> str:
     if isinstance(exc, CommandError | ActionError):
         return f":warning: {exc}"
+    if isinstance(exc, backend.BackendResponseError) and exc.backend == "SAS":
+        return explain_sas_error(exc)
     if isinstance(exc, backend.NotFound):
         return f":mag: {exc.backend} has no {exc.what}."
     if isinstance(exc, backend.Unauthorized):

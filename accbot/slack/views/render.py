@@ -156,6 +156,7 @@ def register_more() -> None:
         "accbot.slack.views.schedules",
         "accbot.slack.views.admin",
         "accbot.slack.views.approvals",
+        "accbot.slack.views.sas",
     ):
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)

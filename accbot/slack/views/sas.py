@@ -1,0 +1,186 @@
+"""Block Kit for SAS catalog agents: run lists, one run's details, and SAS errors.
+
+A SAS run shows its free-text status (only ``completed`` is documented, so the word is
+shown as SAS sent it, with an icon for what accbot made of it), the five asset counts,
+the run's ``parameters`` and ``jobParameters``, and links to the new and changed assets
+(the history item's ``newAssets`` / ``changedAssets`` links, made absolute with
+SAS_BASE_URL).
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from accbot.acc.errors import BackendResponseError, Forbidden, NotFound, Unauthorized
+from accbot.actions.results import SasRunList
+from accbot.sas.models import BotHistoryItem, SasRunState
+from accbot.slack.views import format as fmt
+from accbot.slack.views.render import renders
+from accbot.slack.views.reply import Reply
+
+MAX_LIST_ROWS = 20
+MAX_PARAMETER_CHARS = 160
+MAX_SECTION_CHARS = 3000
+
+STATE_ICONS = {
+    SasRunState.SUCCEEDED: ":white_check_mark:",
+    SasRunState.FAILED: ":x:",
+    SasRunState.IN_PROGRESS: ":arrows_counterclockwise:",
+    SasRunState.UNKNOWN: ":grey_question:",
+}
+
+# (history item attribute, label), in the order SAS's own UI lists them.
+COUNTS = (
+    ("n_enumerated", "enumerated"),
+    ("n_added", "added"),
+    ("n_updated", "updated"),
+    ("n_removed", "removed"),
+    ("n_excluded", "excluded"),
+)
+
+ASSET_LINKS = (("newAssets", "New assets"), ("changedAssets", "Changed assets"))
+
+
+def agent_label(agent_id: str, agent_name: str | None = None) -> str:
+    """``SASHELP discovery (sas:ba14…)``, or just ``sas:<id>`` when the name is the id."""
+    ref = f"sas:{agent_id}"
+    return f"{agent_name} ({ref})" if agent_name and agent_name != agent_id else ref
+
+
+def status_text(item: BotHistoryItem) -> str:
+    """The icon for the run's state and SAS's own word, e.g. ``:x: failed``."""
+    state = item.state
+    word = fmt.escape(item.status or "no status")
+    if state is SasRunState.UNKNOWN:
+        return f"{STATE_ICONS[state]} unknown status `{word}`"
+    return f"{STATE_ICONS[state]} {word}"
+
+
+def counts_text(item: BotHistoryItem) -> str:
+    """``290 enumerated · 239 added · 0 updated · 0 removed · 49 excluded``."""
+    return " · ".join(f"{fmt.count(getattr(item, attr))} {label}" for attr, label in COUNTS)
+
+
+def parameters_text(item: BotHistoryItem) -> str | None:
+    """The run's ``parameters`` and ``jobParameters`` as ``key=value`` code spans."""
+    lines = []
+    for title, values in (("Parameters", item.parameters), ("Job parameters", item.job_parameters)):
+        if values:
+            pairs = ", ".join(
+                f"`{fmt.escape(k)}={fmt.escape(fmt.truncate(v, MAX_PARAMETER_CHARS))}`"
+                for k, v in values.items()
+            )
+            lines.append(f"*{title}* {pairs}")
+    return "\n".join(lines) or None
+
+
+def absolute(href: str, sas_url: str) -> str:
+    """A SAS link made absolute: hrefs are server paths (``/catalog/search?…``)."""
+    if href.startswith(("http://", "https://")) or not sas_url:
+        return href
+    return sas_url.rstrip("/") + "/" + href.lstrip("/")
+
+
+def asset_links(item: BotHistoryItem, sas_url: str) -> list[tuple[str, str]]:
+    """(label, absolute URL) of the run's new and changed assets, where SAS gave them."""
+    out = []
+    for rel, label in ASSET_LINKS:
+        link = item.link(rel)
+        if link is not None:
+            out.append((label, absolute(link.href, sas_url)))
+    return out
+
+
+def links_text(item: BotHistoryItem, sas_url: str) -> str | None:
+    links = asset_links(item, sas_url)
+    if not links:
+        return None
+    return " · ".join(f"<{fmt.escape(url)}|{fmt.escape(label)}>" for label, url in links)
+
+
+def run_summary(item: BotHistoryItem) -> str:
+    """One line: status, run id, start and run time."""
+    return (
+        f"{status_text(item)} `{fmt.escape(item.run_key)}` · {fmt.when(item.creation_time)}"
+        f" · {fmt.duration(item.duration)}"
+    )
+
+
+def run_text(item: BotHistoryItem, sas_url: str) -> str:
+    """Everything about one run: summary, counts, parameters, asset links."""
+    lines = [run_summary(item), counts_text(item)]
+    params = parameters_text(item)
+    if params:
+        lines.append(params)
+    links = links_text(item, sas_url)
+    if links:
+        lines.append(links)
+    if item.created_by:
+        lines.append(f"_started by {fmt.escape(item.created_by)}_")
+    return fmt.truncate("\n".join(lines), MAX_SECTION_CHARS)
+
+
+def render_sas_run_list(result: SasRunList) -> Reply:
+    label = agent_label(result.agent_id, result.agent_name)
+    what = "failed runs" if result.failed_only else "runs"
+    if not result.runs:
+        text = f"No {what} found for `{fmt.escape(label)}`"
+        if result.failed_only:
+            text += f" among its latest {result.scanned} runs"
+        text += "."
+        return Reply(text=text, blocks=[SectionBlock(text=text)])
+    title = f"Latest {what} of SAS agent {label}"
+    blocks: list = [HeaderBlock(text=fmt.truncate(title, 150))]
+    blocks += [
+        SectionBlock(text=run_text(item, result.sas_url)) for item in result.runs[:MAX_LIST_ROWS]
+    ]
+    notes = []
+    if len(result.runs) > MAX_LIST_ROWS:
+        notes.append(f"Showing {MAX_LIST_ROWS} of {len(result.runs)}.")
+    if result.failed_only:
+        notes.append(
+            f"Searched the latest {result.scanned} runs; a status containing fail, error "
+            "or cancel counts as failed."
+        )
+    if notes:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
+    return Reply(text=title, blocks=blocks)
+
+
+@renders(SasRunList)
+def _sas_runs(result: SasRunList, actor) -> Reply:
+    return render_sas_run_list(result)
+
+
+# --------------------------------------------------------------------- errors
+
+
+def explain_sas_error(exc: BackendResponseError) -> str:
+    """A SAS error answer for people: what happened, SAS's own message and remediation.
+
+    The client already put SAS's ``message`` into ``exc.message`` and stripped any
+    credential from the body's texts; ``details`` (request path, correlator) help a SAS
+    administrator find the request in SAS's logs.
+    """
+    if isinstance(exc, Unauthorized):
+        icon = ":lock:"
+        advice = "An admin needs to renew SAS_TOKEN (or SAS_CLIENT_ID / SAS_CLIENT_SECRET)."
+    elif isinstance(exc, Forbidden):
+        icon, advice = ":no_entry:", "Ask a SAS administrator to grant accbot's SAS user access."
+    elif isinstance(exc, NotFound):
+        icon, advice = ":mag:", "Check the agent ID (SAS agent IDs are GUIDs)."
+    else:
+        icon, advice = ":warning:", None
+    lines = [f"{icon} {fmt.escape(exc.message)}"]
+    if exc.remediation:
+        lines.append(f"SAS suggests: {fmt.escape(exc.remediation)}")
+    if advice:
+        lines.append(advice)
+    extra = []
+    if exc.error_code is not None:
+        extra.append(f"SAS error {exc.error_code}")
+    if exc.detail:
+        extra.append(fmt.escape(exc.detail))
+    if extra:
+        lines.append("_" + " · ".join(extra) + "_")
+    return "\n".join(lines)
