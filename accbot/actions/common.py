@@ -1,7 +1,9 @@
-"""Small pieces several actions share: agent lookup with a remembered path."""
+"""Small pieces several actions share: agent lookup with a remembered path, and quoting
+for the command texts that "Confirm" buttons re-run."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 from accbot.acc.models import Agent
@@ -9,6 +11,8 @@ from accbot.actions.context import Services
 
 _PATHS_KEY = "agent_paths"
 _lock = threading.Lock()
+_ESCAPED = re.compile(r"[\"'“”„‘’‚\\]")  # the lexer's quotes and its escape character
+_NEEDS_QUOTES = re.compile(r"[\s\"'“”„‘’‚\\]")
 
 
 def resolve_agent(services: Services, path: str) -> Agent:
@@ -23,3 +27,11 @@ def resolve_agent(services: Services, path: str) -> Agent:
 def agent_label(services: Services, agent_id: str) -> str:
     with _lock:
         return services.extras.get(_PATHS_KEY, {}).get(agent_id, agent_id)
+
+
+def quote_word(text: str) -> str:
+    """Quote a word for the command lexer when it holds spaces, quotes or backslashes,
+    so a command text built here (a "Confirm" button's) parses back to the same word."""
+    if not _NEEDS_QUOTES.search(text):
+        return text
+    return '"' + _ESCAPED.sub(lambda m: "\\" + m.group(0), text) + '"'

@@ -1,0 +1,142 @@
+"""Jobs: start one, list an agent's job history, show one job run (with its agent runs),
+fetch a job run's logs or data, and set the status of an agent's latest job."""
+
+from __future__ import annotations
+
+from accbot.acc.errors import NotFound
+from accbot.acc.models import JobStartRequest, JobStatus
+from accbot.actions.common import agent_label, resolve_agent
+from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import Progress, handles
+from accbot.actions.errors import InvalidInput
+from accbot.actions.results import FileResult, JobDetail, JobList, Mutation
+from accbot.actions.runs import data_file, log_file
+from accbot.commands.model import (
+    JobData,
+    JobLogs,
+    ListJobRuns,
+    ListJobs,
+    SetJobStatus,
+    ShowJob,
+    StartJob,
+)
+
+STATUS_BY_SLUG = {status.slug: status for status in JobStatus}
+
+
+@handles(StartJob)
+def start_job(
+    command: StartJob,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> Mutation:
+    agent = resolve_agent(services, command.agent_path)
+    started = services.acc.start_job(
+        agent.agent_id, JobStartRequest(input_parameters=command.params or None)
+    )
+    params = ", ".join(f"{k}={v}" for k, v in command.params.items())
+    return Mutation(
+        summary=(
+            f"started job run #{started.job_run_id} of `{command.agent_path}` "
+            f"(job run ID `{started.job_history_id}`)"
+        ),
+        detail=f"Input parameters: {params}" if params else None,
+        portal_url=services.acc_link(),
+    )
+
+
+@handles(ListJobs)
+def list_jobs(command: ListJobs, actor: Actor, services: Services) -> JobList:
+    agent = resolve_agent(services, command.agent_path)
+    jobs = services.acc.get_job_history(agent.agent_id, count=command.count)
+    return JobList(agent_label=command.agent_path, jobs=jobs, portal_url=services.acc_link())
+
+
+@handles(ShowJob)
+def show_job(command: ShowJob, actor: Actor, services: Services) -> JobDetail:
+    job = services.acc.get_job_run(command.job_run_id)
+    return JobDetail(
+        job=job, agent_label=_known_path(services, job.agent_id), portal_url=services.acc_link()
+    )
+
+
+@handles(ListJobRuns)
+def list_job_runs(command: ListJobRuns, actor: Actor, services: Services) -> JobDetail:
+    """ACC lists a job's agent runs by the job's per-agent number (``runId``), so the job
+    run named by its ID is read first for that number."""
+    agent = resolve_agent(services, command.agent_path)
+    job = services.acc.get_job_run(command.job_run_id)
+    if job.agent_id.lower() != agent.agent_id.lower():
+        other = _known_path(services, job.agent_id) or f"agent ID {job.agent_id}"
+        raise InvalidInput(
+            f"Job run `{command.job_run_id}` belongs to {other}, not to `{command.agent_path}`."
+        )
+    if job.run_id is None:
+        raise InvalidInput(f"ACC gave job run `{command.job_run_id}` no run number to list.")
+    runs = services.acc.get_job_run_agent_runs(agent.agent_id, job.run_id)
+    return JobDetail(
+        job=job,
+        agent_runs=runs,
+        agent_label=command.agent_path,
+        portal_url=services.acc_link(),
+        runs_listed=True,
+    )
+
+
+@handles(JobLogs)
+def job_logs(command: JobLogs, actor: Actor, services: Services) -> FileResult:
+    data = services.acc.get_job_logs(command.job_run_id)
+    return log_file(
+        f"Logs of job run {command.job_run_id}", f"job-logs-{command.job_run_id}.zip", data
+    )
+
+
+@handles(JobData)
+def job_data(command: JobData, actor: Actor, services: Services) -> FileResult:
+    try:
+        data = services.acc.get_job_data(command.job_run_id)
+    except NotFound:
+        # ACC answers 404 both for an unknown job run and for one that stored no data.
+        raise InvalidInput(
+            f"ACC has no data for job run `{command.job_run_id}`: "
+            "no such job run, or its runs stored no data."
+        ) from None
+    return data_file(
+        f"Data of job run {command.job_run_id}", f"job-data-{command.job_run_id}.zip", data
+    )
+
+
+@handles(SetJobStatus)
+def set_job_status(
+    command: SetJobStatus,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> Mutation:
+    status = STATUS_BY_SLUG.get(command.status)
+    if status is None:
+        raise InvalidInput(f"'{command.status}' is not a job status.")
+    agent = resolve_agent(services, command.agent_path)
+    try:
+        services.acc.set_latest_job_status(agent.agent_id, status)
+    except NotFound:
+        # The agent was just found, so ACC's 404 means it has no job run to change.
+        raise InvalidInput(
+            f"`{command.agent_path}` has no job runs yet, so there is no job status to set."
+        ) from None
+    return Mutation(
+        summary=f"set the status of the latest job of `{command.agent_path}` to {status.label}",
+        portal_url=services.acc_link(),
+    )
+
+
+def _known_path(services: Services, agent_id: str) -> str | None:
+    """The agent's path when this bot has looked it up before; ACC's job runs carry
+    only the agent's ID."""
+    label = agent_label(services, agent_id)
+    return None if label == agent_id else label
