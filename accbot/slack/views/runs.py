@@ -22,26 +22,43 @@ from accbot.slack.views.reply import Reply
 MAX_LIST_ROWS = 20
 
 
+def restart_button(run: AgentRun) -> ButtonElement:
+    return ButtonElement(
+        text="Restart",
+        action_id=ids.RUN_RESTART,
+        value=run.run_history_id,
+        confirm=ConfirmObject(
+            title="Restart this run?",
+            text=f"Run {run.run_history_id} starts again from the beginning.",
+            confirm="Restart",
+            deny="Cancel",
+        ),
+    )
+
+
+def retry_errors_button(run: AgentRun) -> ButtonElement:
+    return ButtonElement(text="Retry errors", action_id=ids.RUN_RETRY_ERRORS, value=run.run_history_id)
+
+
+def show_log_button(run: AgentRun) -> ButtonElement:
+    return ButtonElement(text="Show log", action_id=ids.RUN_SHOW_LOG, value=run.run_history_id)
+
+
+def mute_button(agent_ref: str) -> ButtonElement:
+    """``agent_ref`` is a path or ``sas:<agentId>``; the click mutes it for an hour."""
+    return ButtonElement(text="Mute 1h", action_id=ids.ALERT_MUTE_1H, value=agent_ref)
+
+
 def run_buttons(run: AgentRun, *, with_mute: str | None = None) -> ActionsBlock:
     """Restart / Retry errors / Show log / Data — the same buttons everywhere a run shows."""
     elements = [
-        ButtonElement(
-            text="Restart",
-            action_id=ids.RUN_RESTART,
-            value=run.run_history_id,
-            confirm=ConfirmObject(
-                title="Restart this run?",
-                text=f"Run {run.run_history_id} starts again from the beginning.",
-                confirm="Restart",
-                deny="Cancel",
-            ),
-        ),
-        ButtonElement(text="Retry errors", action_id=ids.RUN_RETRY_ERRORS, value=run.run_history_id),
-        ButtonElement(text="Show log", action_id=ids.RUN_SHOW_LOG, value=run.run_history_id),
+        restart_button(run),
+        retry_errors_button(run),
+        show_log_button(run),
         ButtonElement(text="Data", action_id=ids.RUN_DATA, value=run.run_history_id),
     ]
     if with_mute:
-        elements.append(ButtonElement(text="Mute 1h", action_id=ids.ALERT_MUTE_1H, value=with_mute))
+        elements.append(mute_button(with_mute))
     return ActionsBlock(block_id=f"run:{run.run_history_id}"[:255], elements=elements)
 
 
@@ -148,18 +165,11 @@ def render_agent(result: AgentOverview) -> Reply:
         buttons.append(
             ButtonElement(text="Approve", action_id=ids.AGENT_APPROVE, value=path, style="primary")
         )
+        # Both open the approval form, which asks for the message (a reason, to
+        # disapprove) before anything reaches ACC: no confirm dialog on top of it.
         buttons.append(
             ButtonElement(
-                text="Disapprove",
-                action_id=ids.AGENT_DISAPPROVE,
-                value=path,
-                style="danger",
-                confirm=ConfirmObject(
-                    title="Disapprove this agent?",
-                    text=f"{path} will need a new approval before it runs in production.",
-                    confirm="Disapprove",
-                    deny="Cancel",
-                ),
+                text="Disapprove", action_id=ids.AGENT_DISAPPROVE, value=path, style="danger"
             )
         )
     if result.portal_url:
