@@ -1,0 +1,131 @@
+"""Input files: open the upload form, upload what was submitted, clear or disable them.
+
+``inputs add`` answers with OpenModal; the front end shows a form and, once submitted,
+fetches the files itself and runs ``UploadInputs`` here, so this module never talks to
+Slack and the upload is role-checked and audited like every other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from accbot.acc.client import UnsupportedInputFile
+from accbot.actions.common import quote_word, resolve_agent
+from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import Progress, handles
+from accbot.actions.errors import InvalidInput
+from accbot.actions.results import ConfirmationRequired, Mutation, OpenModal
+from accbot.commands.model import AddInputs, ClearInputs, Command, DisableInputs
+
+INPUTS_MODAL = "inputs"
+
+
+class InputFiles:
+    """Named file contents. Deliberately no dataclass: the audit log keeps a command's
+    fields, and for this one its text (names and sizes), never the bytes."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self.items: tuple[tuple[str, bytes], ...] = tuple(items)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.items]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} ({len(data):,} bytes)" for name, data in self.items)
+
+    __repr__ = __str__
+
+
+@dataclass(frozen=True)
+class UploadInputs(Command):
+    """The submitted upload form of ``/acc inputs add``: same name, so the same role."""
+
+    agent_path: str
+    agent_id: str
+    files: InputFiles
+    name: ClassVar[str] = "inputs add"
+    mutating: ClassVar[bool] = True
+
+
+@handles(AddInputs)
+def add_inputs(
+    command: AddInputs,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> OpenModal:
+    agent = resolve_agent(services, command.agent_path)  # an unknown path fails before the form
+    return OpenModal(kind=INPUTS_MODAL, agent_path=command.agent_path, agent_id=agent.agent_id)
+
+
+@handles(UploadInputs)
+def upload_inputs(
+    command: UploadInputs,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> Mutation:
+    if not command.files.items:
+        raise InvalidInput("No files were submitted; nothing was uploaded.")
+    try:
+        services.acc.upload_input_files(command.agent_id, list(command.files.items))
+    except UnsupportedInputFile as exc:
+        raise InvalidInput(str(exc)) from None
+    return Mutation(
+        summary=(
+            f"uploaded input files {', '.join(command.files.names)} "
+            f"to agent `{command.agent_path}`"
+        ),
+        portal_url=services.acc_link(),
+    )
+
+
+@handles(ClearInputs)
+def clear_inputs(
+    command: ClearInputs,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> Mutation | ConfirmationRequired:
+    agent = resolve_agent(services, command.agent_path)
+    if not confirmed:
+        return ConfirmationRequired(
+            prompt=(
+                f"This will delete every input file of `{command.agent_path}` for good. "
+                "Click Confirm to go ahead."
+            ),
+            command_text=f"inputs clear {quote_word(command.agent_path)}",
+        )
+    services.acc.delete_inputs(agent.agent_id)
+    return Mutation(
+        summary=f"deleted the input files of `{command.agent_path}`",
+        portal_url=services.acc_link(),
+    )
+
+
+@handles(DisableInputs)
+def disable_inputs(
+    command: DisableInputs,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> Mutation:
+    agent = resolve_agent(services, command.agent_path)
+    services.acc.disable_inputs(agent.agent_id)
+    return Mutation(
+        summary=f"disabled the input files of `{command.agent_path}`",
+        portal_url=services.acc_link(),
+    )

@@ -1,0 +1,88 @@
+"""``/acc inputs add``: the form with a file input, and what happens on "Upload".
+
+The command's action answers OpenModal; the opener below shows the form. On submission
+the ack checks what can be checked at once (files chosen, their types) and shows errors
+in the form; the lazy work fetches the files from Slack and hands them to the
+``inputs add`` upload action, which role-checks, uploads to ACC and audits.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from accbot.actions.context import Actor, Services
+from accbot.actions.inputs import INPUTS_MODAL, InputFiles, UploadInputs
+from accbot.actions.results import OpenModal
+from accbot.metrics import SLACK_REQUESTS
+from accbot.slack import ids
+from accbot.slack.delivery import tell
+from accbot.slack.files import FileFetchError, fetch_file
+from accbot.slack.listeners.run import opens_modal, run_and_deliver
+from accbot.slack.views.inputs import (
+    FILES_ACTION,
+    FILES_BLOCK,
+    UploadTarget,
+    inputs_modal,
+    submission_errors,
+)
+
+logger = logging.getLogger("accbot.slack")
+
+
+@opens_modal(INPUTS_MODAL)
+def open_inputs_modal(result: OpenModal, actor: Actor, client: WebClient, trigger_id: str) -> None:
+    client.views_open(trigger_id=trigger_id, view=inputs_modal(result, actor))
+
+
+def submitted_files(view: dict[str, Any]) -> list[dict[str, Any]]:
+    values = (view.get("state") or {}).get("values") or {}
+    state = (values.get(FILES_BLOCK) or {}).get(FILES_ACTION) or {}
+    return [f for f in state.get("files") or [] if isinstance(f, dict) and f.get("id")]
+
+
+def register(app: App, services: Services) -> None:
+    def ack_upload(ack: Ack, view: dict[str, Any]) -> None:
+        SLACK_REQUESTS.labels(kind="view").inc()
+        errors = submission_errors([str(f.get("name") or f["id"]) for f in submitted_files(view)])
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+    def run_upload(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        files = submitted_files(view)
+        if submission_errors([str(f.get("name") or f["id"]) for f in files]):
+            return  # the form showed the errors and stayed open
+        try:
+            target = UploadTarget.loads(view.get("private_metadata") or "")
+        except (ValueError, KeyError, TypeError):
+            logger.warning("an inputs form came back without its metadata")
+            user = Actor(user_id=body["user"]["id"])
+            text = ":warning: That form lost track of its agent; run `/acc inputs add` again."
+            tell(user, text, client=client, respond=None)
+            return
+        actor = Actor(user_id=body["user"]["id"], channel_id=target.channel_id)
+        respond = _respond_by_web_api(actor, client)
+        try:
+            fetched = [fetch_file(client, f["id"]) for f in files]
+        except FileFetchError as exc:
+            tell(actor, f":warning: {exc}. Nothing was uploaded to ACC.", client=client, respond=None)
+            return
+        command = UploadInputs(target.agent_path, target.agent_id, InputFiles(fetched))
+        run_and_deliver(command, actor, services, client=client, respond=respond)
+
+    app.view(ids.INPUTS_MODAL)(ack=ack_upload, lazy=[run_upload])
+
+
+def _respond_by_web_api(actor: Actor, client: WebClient):
+    """A form submission has no response_url: answers the asker would get through one
+    go to them by the Web API instead (ephemeral in the channel, else a direct message)."""
+
+    def respond(text: str, blocks: list[dict] | None = None, **_: Any) -> None:
+        tell(actor, text, client=client, respond=None, blocks=blocks)
+
+    return respond
