@@ -26,6 +26,7 @@ class Actor:
     user_id: str
     channel_id: str | None = None
     source: str = "slack"  # slack | cli | watcher
+    name: str | None = None  # as people know them; ACC's logs name the person by it
 
 
 @dataclass

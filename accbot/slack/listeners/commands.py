@@ -44,7 +44,11 @@ def register(app: App, services: Services) -> None:
             return  # already answered in the ack
         if isinstance(parsed, Help):
             return
-        actor = Actor(user_id=command["user_id"], channel_id=command.get("channel_id"))
+        actor = Actor(
+            user_id=command["user_id"],
+            channel_id=command.get("channel_id"),
+            name=command.get("user_name"),
+        )
         run_and_deliver(
             parsed,
             actor,

@@ -24,6 +24,11 @@ ModalOpener = Callable[[OpenModal, Actor, WebClient, str], None]
 
 _MODAL_OPENERS: dict[str, ModalOpener] = {}
 
+ResultDelivery = Callable[..., None]
+"""``delivery(result, actor, services, client=, respond=)`` gets one result type to Slack."""
+
+_DELIVERIES: dict[type, ResultDelivery] = {}
+
 
 def opens_modal(kind: str) -> Callable[[ModalOpener], ModalOpener]:
     """Register the function that opens the modal of ``OpenModal.kind``."""
@@ -33,6 +38,33 @@ def opens_modal(kind: str) -> Callable[[ModalOpener], ModalOpener]:
         return opener
 
     return register
+
+
+def delivers(result_type: type) -> Callable[[ResultDelivery], ResultDelivery]:
+    """Register how a result type reaches Slack when one reply to the asker is not enough
+    (an approval card is posted to the approval channel and updated in place later)."""
+
+    def register(delivery: ResultDelivery) -> ResultDelivery:
+        _DELIVERIES[result_type] = delivery
+        return delivery
+
+    return register
+
+
+def deliver_result(
+    result: Result,
+    actor: Actor,
+    services: Services,
+    *,
+    client: WebClient,
+    respond: Respond | None,
+) -> None:
+    for klass in type(result).__mro__:
+        delivery = _DELIVERIES.get(klass)
+        if delivery is not None:
+            delivery(result, actor, services, client=client, respond=respond)
+            return
+    deliver(render(result, actor), actor, client=client, respond=respond)
 
 
 def run_and_deliver(
@@ -52,14 +84,14 @@ def run_and_deliver(
     """
 
     def progress(result: Result) -> None:
-        deliver(render(result, actor), actor, client=client, respond=respond)
+        deliver_result(result, actor, services, client=client, respond=respond)
 
     try:
         result = execute(command, actor, services, confirmed=confirmed, progress=progress)
         if isinstance(result, OpenModal):
             open_modal(result, actor, client=client, respond=respond, trigger_id=trigger_id)
         else:
-            deliver(render(result, actor), actor, client=client, respond=respond)
+            deliver_result(result, actor, services, client=client, respond=respond)
         return result
     except Exception as exc:  # every failure is told to the asker, none escapes
         ERRORS.labels(kind=type(exc).__name__).inc()

@@ -1,0 +1,276 @@
+"""Approvals in Slack: the request card, its Approve / Disapprove buttons (and those of
+``/acc agent``), the decision form, and updating the card once ACC took the decision.
+
+A click is acknowledged at once; the checks that need no ACC call (role, own request,
+already decided) run right after, and the form opens with the click's trigger_id, which
+is valid for 3 seconds. The form's submission is acknowledged (or sent back with an error
+when a reason is missing) and the decision runs in a lazy listener: the action claims the
+request, calls ACC once, and only then does the card change.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from accbot.acc.errors import BackendError
+from accbot.actions.approvals import (
+    AlreadyDecided,
+    ApprovalCard,
+    ApprovalDecision,
+    Decide,
+    card_not_posted,
+    card_posted,
+    review_agent,
+    review_request,
+)
+from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import execute
+from accbot.metrics import ERRORS, SLACK_REQUESTS
+from accbot.slack import ids
+from accbot.slack.delivery import deliver, tell
+from accbot.slack.listeners.run import deliver_result, delivers
+from accbot.slack.views import approvals as views
+from accbot.slack.views.errors import explain
+from accbot.slack.views.render import render
+
+logger = logging.getLogger("accbot.slack")
+
+
+# --- getting results to Slack -----------------------------------------------------------
+
+
+@delivers(ApprovalCard)
+def post_card(
+    card: ApprovalCard, actor: Actor, services: Services, *, client: WebClient, respond: Any
+) -> None:
+    """A new request: the card goes to its channel; the requester gets a link to it."""
+    request = card.request
+    reply = render(card, actor)
+    try:
+        posted = client.chat_postMessage(
+            channel=request.channel_id, text=reply.text, blocks=reply.block_dicts()
+        )
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        logger.warning("could not post approval request %s: %s", request.id, error)
+        card_not_posted(services, request.id, f"Slack would not post the card ({error})")
+        tell(
+            actor, views.not_posted_text(request.channel_id, error), client=client, respond=respond
+        )
+        return
+    channel, ts = posted.get("channel") or request.channel_id, posted["ts"]
+    card_posted(services, request.id, channel, ts)
+    tell(
+        actor,
+        views.sent_text(card, channel, _permalink(client, channel, ts)),
+        client=client,
+        respond=respond,
+    )
+
+
+@delivers(ApprovalDecision)
+def settle_cards(
+    decision: ApprovalDecision,
+    actor: Actor,
+    services: Services,
+    *,
+    client: WebClient,
+    respond: Any,
+) -> None:
+    """ACC took the decision: each settled card changes in place and its requester is
+    mentioned in its thread; a decision typed or made on ``/acc agent`` is also announced."""
+    for card in decision.cards:
+        update_card(card, decision, actor, client=client)
+    if not decision.from_card:
+        deliver(render(decision, actor), actor, client=client, respond=respond)
+
+
+def update_card(
+    card: ApprovalCard, decision: ApprovalDecision, actor: Actor, *, client: WebClient
+) -> None:
+    request = card.request
+    if not request.message_ts:
+        return
+    reply = render(card, actor)
+    try:
+        client.chat_update(
+            channel=request.channel_id,
+            ts=request.message_ts,
+            text=reply.text,
+            blocks=reply.block_dicts(),
+        )
+    except SlackApiError as exc:
+        logger.warning(
+            "could not update approval card %s: %s", request.id, exc.response.get("error")
+        )
+    try:
+        client.chat_postMessage(
+            channel=request.channel_id,
+            thread_ts=request.message_ts,
+            text=views.thread_reply_text(decision, request),
+        )
+    except SlackApiError as exc:
+        logger.warning(
+            "could not reply under approval card %s: %s", request.id, exc.response.get("error")
+        )
+
+
+def _permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except SlackApiError as exc:
+        logger.info("no permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
+        return None
+
+
+# --- listeners --------------------------------------------------------------------------
+
+
+def actor_from(body: dict[str, Any], channel_id: str | None = None) -> Actor:
+    user = body.get("user") or {}
+    channel = (
+        channel_id
+        or (body.get("channel") or {}).get("id")
+        or (body.get("container") or {}).get("channel_id")
+    )
+    name = user.get("name") or user.get("username") or user["id"]
+    return Actor(user_id=user["id"], channel_id=channel, name=name)
+
+
+def register(app: App, services: Services) -> None:
+    def click_on_card(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        SLACK_REQUESTS.labels(kind="action").inc()
+        actor = actor_from(body)
+        approve = action["action_id"] == ids.APPROVAL_APPROVE
+        try:
+            request = review_request(services, actor, int(action.get("value") or ""), approve)
+        except ValueError:
+            tell(
+                actor,
+                ":warning: That button carries no usable value.",
+                client=client,
+                respond=respond,
+            )
+            return
+        except AlreadyDecided as exc:
+            tell(actor, views.already_decided_text(exc), client=client, respond=respond)
+            return
+        except Exception as exc:
+            _refused(actor, exc, client=client, respond=respond)
+            return
+        target = views.DecisionTarget(
+            approve=approve,
+            channel_id=request.channel_id,
+            response_url=body.get("response_url"),
+            request_id=request.id,
+        )
+        modal = views.decision_modal(
+            target,
+            agent_path=request.agent_path,
+            name=actor.name or actor.user_id,
+            requested_by=request.requested_by,
+            note=request.note,
+        )
+        _open(client, body, modal, actor, respond)
+
+    def click_on_agent(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        SLACK_REQUESTS.labels(kind="action").inc()
+        actor = actor_from(body)
+        approve = action["action_id"] == ids.AGENT_APPROVE
+        agent_path = (action.get("value") or "").strip()
+        try:
+            review_agent(services, actor, agent_path, approve)
+        except Exception as exc:
+            _refused(actor, exc, client=client, respond=respond)
+            return
+        target = views.DecisionTarget(
+            approve=approve,
+            channel_id=actor.channel_id,
+            response_url=body.get("response_url"),
+            agent_path=agent_path,
+        )
+        modal = views.decision_modal(
+            target, agent_path=agent_path, name=actor.name or actor.user_id
+        )
+        _open(client, body, modal, actor, respond)
+
+    def ack_decision(ack: Ack, view: dict[str, Any]) -> None:
+        SLACK_REQUESTS.labels(kind="view").inc()
+        target = _target(view)
+        errors = views.submission_errors(target, views.submitted_text(view)) if target else None
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+    def run_decision(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        target = _target(view)
+        actor = actor_from(body, target.channel_id if target else None)
+        if target is None:
+            text = ":warning: That form lost track of what it decides; click the button again."
+            tell(actor, text, client=client, respond=None)
+            return
+        text = views.submitted_text(view)
+        if views.submission_errors(target, text):
+            return  # the form showed the error and stayed open
+        respond = Respond(response_url=target.response_url) if target.response_url else None
+        command = Decide(
+            approve=target.approve,
+            message=views.final_message(target, text, actor.name or actor.user_id),
+            request_id=target.request_id,
+            agent_path=target.agent_path,
+        )
+        try:
+            result = execute(command, actor, services)
+        except AlreadyDecided as exc:
+            tell(actor, views.already_decided_text(exc), client=client, respond=respond)
+            return
+        except Exception as exc:
+            ERRORS.labels(kind=type(exc).__name__).inc()
+            text = explain(exc)
+            if isinstance(exc, BackendError) and target.request_id is not None:
+                text += views.ACC_FAILED_SUFFIX
+            tell(actor, text, client=client, respond=respond)
+            return
+        deliver_result(result, actor, services, client=client, respond=respond)
+
+    for action_id in (ids.APPROVAL_APPROVE, ids.APPROVAL_DISAPPROVE):
+        app.action(action_id)(click_on_card)
+    for action_id in (ids.AGENT_APPROVE, ids.AGENT_DISAPPROVE):
+        app.action(action_id)(click_on_agent)
+    app.view(ids.APPROVAL_MODAL)(ack=ack_decision, lazy=[run_decision])
+
+
+def _target(view: dict[str, Any]) -> views.DecisionTarget | None:
+    try:
+        return views.DecisionTarget.loads(view.get("private_metadata") or "")
+    except (ValueError, KeyError, TypeError):
+        logger.warning("an approval form came back without its metadata")
+        return None
+
+
+def _refused(actor: Actor, exc: Exception, *, client: WebClient, respond: Any) -> None:
+    ERRORS.labels(kind=type(exc).__name__).inc()
+    tell(actor, explain(exc), client=client, respond=respond)
+
+
+def _open(
+    client: WebClient, body: dict[str, Any], modal: dict[str, Any], actor: Actor, respond: Any
+) -> None:
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        logger.warning("views.open failed: %s", error)
+        tell(actor, views.open_failed_text(error), client=client, respond=respond)
