@@ -34,7 +34,13 @@ from accbot.acc.models import AgentRun
 from accbot.actions.common import resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import ROLE_WORDS, Progress, handles
-from accbot.actions.errors import ActionError, InvalidInput, NotConfigured, PermissionDenied
+from accbot.actions.errors import (
+    ActionError,
+    InvalidInput,
+    NotConfigured,
+    PermissionDenied,
+    Refused,
+)
 from accbot.actions.results import Result
 from accbot.commands.model import Approve, Command, Disapprove, RequestApproval
 from accbot.commands.roles import Role
@@ -124,7 +130,7 @@ class ApprovalDecision(Result):
 # --- refusals ---------------------------------------------------------------------------
 
 
-class AlreadyDecided(ActionError):
+class AlreadyDecided(Refused):
     """The request was decided before this decision: says by whom and when."""
 
     def __init__(self, request: RequestView, *, in_flight: bool = False) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from accbot.actions.context import Actor, Services
-from accbot.actions.errors import PermissionDenied
+from accbot.actions.errors import PermissionDenied, Refused
 from accbot.actions.results import ConfirmationRequired, OpenModal, Result
 from accbot.commands.roles import Role, required_role
 from accbot.store import audit
@@ -97,7 +97,8 @@ def execute(
     try:
         result = handler(command, actor, services, confirmed=confirmed, progress=progress)
     except Exception as exc:
-        _audit(services, actor, name, command, "error", str(exc)[:500])
+        outcome = "refused" if isinstance(exc, Refused) else "error"
+        _audit(services, actor, name, command, outcome, str(exc)[:500])
         raise
     # Nothing has changed yet while a Confirm click or a modal's submission is awaited.
     if not isinstance(result, ConfirmationRequired | OpenModal):

@@ -1,7 +1,8 @@
 """Errors the actions raise for the front ends to explain; backend errors pass through.
 
     ActionError                 base: a refusal or problem a person should read
-    ├── PermissionDenied        the person lacks the role the action needs
+    ├── Refused                 not done on purpose (audited "refused", not "error")
+    │   └── PermissionDenied    the person lacks the role the action needs
     ├── InvalidInput            the request cannot be carried out as asked
     └── NotConfigured           the bot lacks configuration for this (SAS, servers…)
 """
@@ -18,7 +19,11 @@ class ActionError(Exception):
         return self.message
 
 
-class PermissionDenied(ActionError):
+class Refused(ActionError):
+    """The action was declined by a rule (role, own request, already decided)."""
+
+
+class PermissionDenied(Refused):
     def __init__(self, action: str, role: str) -> None:
         super().__init__(f"You need the {role} role to {action}.")
         self.action = action

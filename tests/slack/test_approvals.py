@@ -75,9 +75,7 @@ def open_form(send, slack, action_id, request_id, ts, *, user=APPROVER, opened=1
 
 def submit(send, form, text, *, user=APPROVER):
     values = {"approval_message": {"message": {"type": "plain_text_input", "value": text}}}
-    return send.view_submission(
-        MODAL, values, user=user, private_metadata=form["private_metadata"]
-    )
+    return send.view_submission(MODAL, values, user=user, private_metadata=form["private_metadata"])
 
 
 def stored(bot, request_id):
@@ -151,7 +149,9 @@ def test_approve_opens_a_prefilled_form_and_submitting_approves_once(send, slack
     reply = next(c for c in slack.wait_for("chat.postMessage", 2) if c.params.get("thread_ts"))
     assert reply.params["thread_ts"] == ts
     assert f"<@{OPERATOR}>" in reply.params["text"]
-    assert acc.state.approval(agent["agentId"]).messages == ["Approved in Slack by uapprover: ship it"]
+    assert acc.state.approval(agent["agentId"]).messages == [
+        "Approved in Slack by uapprover: ship it"
+    ]
     assert toggles(acc, "False") == 1 and toggles(acc) == 1
     row = stored(bot, request_id)
     assert (row.state, row.decided_by) == ("approved", APPROVER)
@@ -171,7 +171,9 @@ def test_disapprove_needs_a_reason_and_sends_it_to_acc(send, slack, bot, acc, ag
     assert f"Disapproved by <@{APPROVER}> at" in text_of(update.params)
     approval = acc.state.approval(agent["agentId"])
     assert approval.approved is False
-    assert approval.messages == ["Disapproved in Slack by uapprover: selectors broke on the new site"]
+    assert approval.messages == [
+        "Disapproved in Slack by uapprover: selectors broke on the new site"
+    ]
     assert toggles(acc, "True") == 1
     assert stored(bot, request_id).state == "disapproved"
 
@@ -232,7 +234,9 @@ def test_two_approvers_at_once_call_acc_once_and_the_second_is_told_who_decided(
     for thread in threads:
         thread.join()
     [update] = slack.wait_for("chat.update")
-    told = [r["text"] for r in slack.wait_for_response(2) if "already approved" in r.get("text", "")]
+    told = [
+        r["text"] for r in slack.wait_for_response(2) if "already approved" in r.get("text", "")
+    ]
     slack.wait_for("chat.postMessage", 2)  # the thread reply
     assert toggles(acc) == 1
     row = stored(bot, request_id)
@@ -244,6 +248,9 @@ def test_two_approvers_at_once_call_acc_once_and_the_second_is_told_who_decided(
     assert len(told) == 1 and f"<@{winner}>" in told[0] and "<!date^" in told[0]
     assert f"Approved by <@{winner}>" in text_of(update.params)
     assert slack.count("chat.update") == 1
+    loser = SECOND_APPROVER if winner == APPROVER else APPROVER
+    rows = audit_rows(bot)
+    assert (winner, "approve", "ok") in rows and (loser, "approve", "refused") in rows
 
 
 def test_a_click_after_the_decision_is_told_who_decided_without_a_form(send, slack, acc, agent):
@@ -356,9 +363,7 @@ def test_agent_buttons_refuse_non_approvers(send, slack, acc, agent):
 
 
 def test_a_card_that_cannot_be_posted_fails_the_request_and_says_why(send, slack, bot, agent):
-    slack.fail_next(
-        "chat.postMessage", status=200, body={"ok": False, "error": "not_in_channel"}
-    )
+    slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "not_in_channel"})
     send.command(f"request-approval {AGENT}", user=OPERATOR, channel=OPS)
     [answer] = slack.wait_for_response()
     assert "not_in_channel" in answer["text"] and "/invite" in answer["text"]
