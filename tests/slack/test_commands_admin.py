@@ -150,3 +150,10 @@ def test_audit_when_nothing_happened_yet_says_so(send, slack):
 def test_audit_with_a_bad_count_is_refused_in_the_ack(send):
     response = send.command("audit lots")
     assert "'lots' is not a count" in response.text
+
+
+def test_help_for_server_and_audit_shows_usage_and_an_example(send):
+    server = send.command("help server").text
+    assert "`/acc server <name>`" in server and "Example: `/acc server se1`" in server
+    audit = send.command("help audit").text
+    assert "`/acc audit [count 1-100]`" in audit and "Needs the viewer role." in audit

@@ -151,6 +151,17 @@ def test_a_file_slack_will_not_describe_is_reported_and_nothing_is_uploaded(send
     assert acc.state.count_requests("POST", "/api/input/") == 0
 
 
+def test_the_bot_token_goes_to_no_download_address_outside_slack(send, slack, acc):
+    form = open_form(send, slack)
+    planted = slack.add_file("a.csv", b"x")
+    slack.files[planted["id"]]["url_private_download"] = "https://files.example.net/a.csv"
+    submit(send, form, planted)
+    [told] = slack.wait_for("chat.postEphemeral")
+    assert "no download address for a.csv that accbot trusts" in told.params["text"]
+    assert slack.downloads == []
+    assert acc.state.count_requests("POST", "/api/input/") == 0
+
+
 def test_acc_failing_the_upload_is_told_to_the_uploader_and_nothing_is_announced(send, slack, acc, bot):
     form = open_form(send, slack)
     acc.state.fail_next(1, status=500)
@@ -211,3 +222,8 @@ def test_an_unknown_inputs_action_is_refused_in_the_ack(send, acc):
     response = send.command(f"inputs remove {QUICK}", user=ADMIN)
     assert "unknown inputs action 'remove'" in response.text
     assert acc.state.count_requests("GET", "/api/") == 0
+
+
+def test_help_for_inputs_add_mentions_the_form_and_the_role(send):
+    text = send.command("help inputs add").text
+    assert "csv, txt, zip" in text and "Needs the operator role." in text

@@ -265,3 +265,11 @@ def test_acc_rejecting_the_status_change_is_explained(send, slack, acc, bot):
     [answer] = slack.wait_for_response()
     assert "ACC refused the request" in answer["text"]
     assert slack.count("chat.postMessage") == 0
+
+
+def test_help_for_the_job_commands_shows_usage_example_and_role(send):
+    runs = send.command("help job runs").text
+    assert "`/acc job runs <agentPath> <jobRunId>`" in runs
+    assert "Example: `/acc job runs " in runs and "Needs the viewer role." in runs
+    start = send.command("help job start").text
+    assert "`/acc job start <agentPath> [k=v ...]`" in start and "Needs the operator role." in start

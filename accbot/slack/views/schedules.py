@@ -30,7 +30,7 @@ def schedule_text(schedule: Schedule) -> str:
     status = schedule.status.label if schedule.status is not None else "—"
     description = fmt.escape(schedule.cron_description or "no description from ACC")
     lines = [
-        f"*`{fmt.escape(schedule.cron)}`* — {description}",
+        f"`{fmt.escape(schedule.cron)}` — {description}",
         f"{state} · zone {fmt.escape(schedule.time_zone_id or '—')}"
         f" · next run {fmt.when(schedule.next_run_time)}",
         f"Status {status} · last run {fmt.when(schedule.last_run_time)} · ID `{schedule.schedule_id}`",
