@@ -1,0 +1,179 @@
+"""Watches and mutes: which channel hears about which agent's runs, and when not.
+
+A new watch resolves the agent (an unknown one is refused with ACC's 404) and starts the
+agent's cursor from its current history, so nothing older than the watch is alerted.
+The channel is the one named, else the one the command came from, else
+ACCBOT_ALERT_CHANNEL. Mutes hold an agent's alerts back until they expire by themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import Progress, handles
+from accbot.actions.errors import InvalidInput, NotConfigured
+from accbot.actions.results import AnnouncedNotice, Notice
+from accbot.commands.model import AgentRef, ListWatches, Mute, Unwatch, Watch
+from accbot.store import mutes as store_mutes
+from accbot.store import watches as store_watches
+from accbot.store.models import Watch as WatchRow
+from accbot.watcher.baseline import start_cursor
+from accbot.watcher.sources import UnknownWatchKind, WatchKind, watch_kind
+
+MAX_LISTED = 40
+
+
+@handles(Watch)
+def watch(
+    command: Watch,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> Notice:
+    agent = command.agent
+    channel = _channel(command.channel_id, actor, services)
+    agent_id = _kind(services, agent).resolve(services, agent.ref)
+    start_cursor(services, agent.kind, agent_id)
+    what = "every end state" if command.all_states else "failures"
+    with services.db.session() as session:
+        before = _find(session, agent, channel)
+        if before is not None and before.all_states == command.all_states:
+            return Notice(text=f"`{agent}` is already watched in <#{channel}> (alerts on {what}).")
+        store_watches.add_watch(
+            session,
+            kind=agent.kind,
+            agent_ref=before.agent_ref if before is not None else agent.ref,
+            agent_id=agent_id,
+            channel_id=channel,
+            created_by=actor.user_id,
+            all_states=command.all_states,
+            now=services.clock(),
+        )
+    verb = "changed the watch of" if before is not None else "started watching"
+    return AnnouncedNotice(text=f"{verb} `{agent}` in <#{channel}>: alerts on {what}.")
+
+
+@handles(Unwatch)
+def unwatch(
+    command: Unwatch,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> AnnouncedNotice:
+    agent = command.agent
+    channel = _channel(command.channel_id, actor, services)
+    with services.db.session() as session:
+        found = _find(session, agent, channel)
+        removed = found is not None and store_watches.remove_watch(
+            session, found.kind, found.agent_ref, channel
+        )
+    if not removed:
+        raise InvalidInput(
+            f"`{agent}` is not watched in <#{channel}>. `/acc watching` lists the watches."
+        )
+    return AnnouncedNotice(text=f"stopped watching `{agent}` in <#{channel}>.")
+
+
+@handles(ListWatches)
+def list_watches(command: ListWatches, actor: Actor, services: Services) -> Notice:
+    now = services.clock()
+    with services.db.session() as session:
+        watches = list(store_watches.list_watches(session))
+        mutes = list(store_mutes.active_mutes(session, now))
+    if not watches and not mutes:
+        return Notice(
+            text="Nothing is watched. `/acc watch <agentPath>` starts alerting a channel."
+        )
+    lines = [f"*Watches* ({len(watches)})" if watches else "*Watches*: none"]
+    for entry in watches[:MAX_LISTED]:
+        what = "every end state" if entry.all_states else "failures"
+        ref = AgentRef(entry.kind, entry.agent_ref)  # type: ignore[arg-type]
+        lines.append(f"• `{ref}` in <#{entry.channel_id}>: {what} (by <@{entry.created_by}>)")
+    if len(watches) > MAX_LISTED:
+        lines.append(f"… and {len(watches) - MAX_LISTED} more")
+    if mutes:
+        lines.append(f"*Muted* ({len(mutes)})")
+        for entry in mutes[:MAX_LISTED]:
+            ref = AgentRef(entry.kind, entry.agent_ref)  # type: ignore[arg-type]
+            lines.append(f"• `{ref}` until {_moment(entry.until)} (by <@{entry.created_by}>)")
+    return Notice(text=lines[0], lines=lines[1:])
+
+
+@handles(Mute)
+def mute(
+    command: Mute,
+    actor: Actor,
+    services: Services,
+    *,
+    confirmed: bool = False,
+    progress: Progress | None = None,
+) -> AnnouncedNotice:
+    agent = command.agent
+    with services.db.session() as session:
+        known = [
+            w.agent_ref
+            for w in store_watches.list_watches(session)
+            if w.kind == agent.kind and w.agent_ref.lower() == agent.ref.lower()
+        ]
+    if not known:  # not watched (yet): make sure it exists, or a typo would mute nothing
+        _kind(services, agent).resolve(services, agent.ref)
+    ref = known[0] if known else agent.ref
+    now = services.clock()
+    until = now + command.duration
+    with services.db.session() as session:
+        store_mutes.mute(session, agent.kind, ref, until, actor.user_id, now=now)
+    return AnnouncedNotice(
+        text=(
+            f"muted alerts for `{agent}` for {duration_text(command.duration)} "
+            f"(until {_moment(until)})."
+        )
+    )
+
+
+def duration_text(span: timedelta) -> str:
+    """``1h``, ``2h 30m``, ``1d 4h``: the way durations are typed."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{v}{unit}" for v, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if v]
+    return " ".join(parts) or "0m"
+
+
+def _moment(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _channel(named: str | None, actor: Actor, services: Services) -> str:
+    channel = named or actor.channel_id or services.settings.ACCBOT_ALERT_CHANNEL
+    if not channel:
+        raise InvalidInput(
+            "Which channel? Name one (`#alerts`), run the command in that channel, "
+            "or set ACCBOT_ALERT_CHANNEL."
+        )
+    return channel
+
+
+def _kind(services: Services, agent: AgentRef) -> WatchKind:
+    try:
+        kind = watch_kind(agent.kind)
+    except UnknownWatchKind:
+        raise NotConfigured(f"This accbot cannot watch {agent.kind.upper()} agents.") from None
+    reason = kind.unavailable(services)
+    if reason:
+        raise NotConfigured(reason)
+    return kind
+
+
+def _find(session: Session, agent: AgentRef, channel: str) -> WatchRow | None:
+    """The channel's watch of the agent; paths match whatever their case."""
+    for entry in store_watches.list_watches(session, channel_id=channel):
+        if entry.kind == agent.kind and entry.agent_ref.lower() == agent.ref.lower():
+            return entry
+    return None

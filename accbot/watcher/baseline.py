@@ -1,0 +1,41 @@
+"""Where a new watch starts: the agent's current history, recorded as already seen.
+
+Called by ``/acc watch`` before the watch is stored, so nothing that happened before the
+watch is ever alerted. The cycle does the same for a watched agent that has no cursor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accbot.store import cursors
+from accbot.watcher.record import WatchedAgent, record
+from accbot.watcher.sources import watch_kind
+
+if TYPE_CHECKING:
+    from accbot.actions.context import Services
+
+BASELINE_COUNT = 50
+
+
+def start_cursor(services: Services, kind: str, agent_id: str) -> bool:
+    """Give the agent a cursor from its current history; False when it already had one.
+
+    Raises the backend's errors (the agent is gone, ACC is down): no watch without a start.
+    """
+    with services.db.session() as session:
+        if cursors.get_cursor(session, kind, agent_id) is not None:
+            return False
+    histories = [
+        stream.fetch(services, agent_id, BASELINE_COUNT) for stream in watch_kind(kind).streams
+    ]
+    with services.db.session() as session:
+        outcome = record(
+            session,
+            WatchedAgent(kind, agent_id, ()),
+            histories,
+            now=services.clock(),
+            muted=frozenset(),
+            portal_url="",
+        )
+    return outcome.baseline

@@ -1,0 +1,120 @@
+"""Fetching histories: every watched agent's streams at once, with bounded concurrency.
+
+Each (agent, stream) is asked once per cycle with a small ``count``. When every entry that
+comes back is new, older unseen entries may lie beyond the page, so it asks again with a
+larger count until the page overlaps what was seen, the history ends, or MAX_COUNT is
+reached: a burst of runs between two polls is never skipped.
+
+Once a backend shows it is unavailable, requests to it that have not started yet are
+skipped for this cycle rather than each waiting out their own retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from accbot.acc.errors import BackendUnavailable, ServerError
+from accbot.watcher.detect import overlaps
+from accbot.watcher.sources import Observation, Stream
+
+if TYPE_CHECKING:
+    from accbot.actions.context import Services
+
+logger = logging.getLogger("accbot.watcher")
+
+INITIAL_COUNT = 10
+GROWTH_FACTOR = 4
+MAX_COUNT = 200
+DEFAULT_CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class Target:
+    """One stream of one watched agent, with what its cursor has seen."""
+
+    kind: str
+    agent_id: str
+    stream: Stream
+    seen: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    target: Target
+    observations: list[Observation] | None = None  # newest first; None unless it succeeded
+    error: Exception | None = None
+    skipped: bool = False  # not asked: its backend was already unavailable this cycle
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.observations is not None
+
+    @property
+    def unavailable(self) -> bool:
+        return self.error is not None and is_unavailability(self.error)
+
+
+def is_unavailability(exc: Exception) -> bool:
+    """No usable answer at all (connection, timeout, 5xx): the backend is down, not the agent."""
+    return isinstance(exc, BackendUnavailable | ServerError)
+
+
+def fetch_history(services: Services, target: Target) -> tuple[list[Observation], int]:
+    """The target's newest entries, reaching back until they overlap what was seen."""
+    count = INITIAL_COUNT
+    requests = 0
+    while True:
+        observations = target.stream.fetch(services, target.agent_id, count)
+        requests += 1
+        if len(observations) < count or overlaps(observations, target.seen):
+            return observations, requests
+        if count >= MAX_COUNT:
+            logger.warning(
+                "%s %s history: %d entries, all new; older ones may be missed",
+                target.kind,
+                target.agent_id,
+                count,
+            )
+            return observations, requests
+        count = min(count * GROWTH_FACTOR, MAX_COUNT)
+
+
+def poll(
+    services: Services, targets: list[Target], *, concurrency: int = DEFAULT_CONCURRENCY
+) -> list[Fetched]:
+    """Fetch every target, at most ``concurrency`` at a time; results in target order."""
+    if not targets:
+        return []
+    down: set[str] = set()
+    lock = threading.Lock()
+
+    def one(target: Target) -> Fetched:
+        backend = target.stream.backend
+        with lock:
+            if backend in down:
+                return Fetched(target, skipped=True)
+        try:
+            observations, requests = fetch_history(services, target)
+        except Exception as exc:  # reported per target; one agent's failure stops no other
+            if is_unavailability(exc):
+                with lock:
+                    down.add(backend)
+            else:
+                logger.warning(
+                    "watcher: %s %s %s history failed: %s",
+                    target.kind,
+                    target.agent_id,
+                    target.stream.name,
+                    exc,
+                )
+            return Fetched(target, error=exc)
+        return Fetched(target, observations=observations, requests=requests)
+
+    workers = max(1, min(concurrency, len(targets)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accbot-poll") as pool:
+        return list(pool.map(one, targets))
