@@ -181,10 +181,10 @@ class Decide(Command):
         return "approve" if self.approve else "disapprove"
 
 
-def acc_message(approve: bool, who: str, text: str | None = None) -> str:
+def acc_message(approve: bool, who: str, text: str | None = None, *, via: str = "Slack") -> str:
     """The message ACC writes to its File Logs: ACC logs the token's user, so it says who."""
     verb = "Approved" if approve else "Disapproved"
-    base = f"{verb} in Slack by {who}"
+    base = f"{verb} in {via} by {who}"
     return f"{base}: {text.strip()}" if text and text.strip() else base
 
 
@@ -200,6 +200,11 @@ def request_approval(
     confirmed: bool = False,
     progress: Progress | None = None,
 ) -> ApprovalCard:
+    if actor.source != "slack":
+        raise InvalidInput(
+            "An approval request is a card in Slack with Approve / Disapprove buttons: "
+            "ask with `/acc request-approval` in Slack."
+        )
     channel = services.settings.ACCBOT_APPROVAL_CHANNEL or actor.channel_id
     if not channel:
         raise NotConfigured(
@@ -263,7 +268,7 @@ def approve(
     confirmed: bool = False,
     progress: Progress | None = None,
 ) -> ApprovalDecision:
-    message = acc_message(True, actor.name or actor.user_id, command.message)
+    message = acc_message(True, actor.name or actor.user_id, command.message, via=_via(actor))
     return _decide_agent(services, actor, command.agent_path, True, message)
 
 
@@ -276,8 +281,12 @@ def disapprove(
     confirmed: bool = False,
     progress: Progress | None = None,
 ) -> ApprovalDecision:
-    message = acc_message(False, actor.name or actor.user_id, command.message)
+    message = acc_message(False, actor.name or actor.user_id, command.message, via=_via(actor))
     return _decide_agent(services, actor, command.agent_path, False, message)
+
+
+def _via(actor: Actor) -> str:
+    return "Slack" if actor.source == "slack" else f"accbot ({actor.source})"
 
 
 # --- checks before the form opens (no ACC call) ----------------------------------------

@@ -19,7 +19,7 @@ from accbot.actions.approvals import (
 )
 from accbot.actions.context import Actor
 from accbot.actions.dispatch import execute
-from accbot.actions.errors import NotConfigured, PermissionDenied
+from accbot.actions.errors import InvalidInput, NotConfigured, PermissionDenied
 from accbot.actions.roles import RoleChecker
 from accbot.commands.model import Approve, RequestApproval
 from accbot.config import load_settings
@@ -120,9 +120,19 @@ def test_the_acc_message_always_says_who():
     assert acc_message(False, "jane", " broke ") == "Disapproved in Slack by jane: broke"
 
 
-def test_a_request_needs_a_channel(services):
+def test_a_request_needs_a_channel_and_slack(services):
     with pytest.raises(NotConfigured):
         execute(RequestApproval(AGENT), Actor(OPERATOR), services)
+    with pytest.raises(InvalidInput, match="in Slack"):
+        execute(RequestApproval(AGENT), Actor(OPERATOR, source="cli"), services)
+    with services.db.session() as session:
+        assert approvals.pending_requests(session) == []
+
+
+def test_a_direct_approval_from_the_cli_says_so_in_acc(services, acc):
+    execute(Approve(AGENT), Actor(ADMIN, source="cli"), services)
+    agent_id = acc.state.agent_by_path(AGENT)["agentId"]
+    assert acc.state.approval(agent_id).messages == [f"Approved in accbot (cli) by {ADMIN}"]
 
 
 def test_a_second_request_for_an_agent_that_already_waits_is_refused(services):

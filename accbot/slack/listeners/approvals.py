@@ -1,11 +1,13 @@
 """Approvals in Slack: the request card, its Approve / Disapprove buttons (and those of
 ``/acc agent``), the decision form, and updating the card once ACC took the decision.
 
-A click is acknowledged at once; the checks that need no ACC call (role, own request,
-already decided) run right after, and the form opens with the click's trigger_id, which
-is valid for 3 seconds. The form's submission is acknowledged (or sent back with an error
-when a reason is missing) and the decision runs in a lazy listener: the action claims the
-request, calls ACC once, and only then does the card change.
+A click is handled entirely in its ack function (bolt answers Slack when that function
+returns): the checks need no ACC call (role, own request, already decided: one database
+read), and the form must open with the click's trigger_id, valid for 3 seconds, which a
+lazy listener queued behind slow ACC work could miss. The form's submission is
+acknowledged (or sent back with an error when a reason is missing) and the decision runs
+in a lazy listener: the action claims the request, calls ACC once, and only then does the
+card change.
 """
 
 from __future__ import annotations
@@ -189,6 +191,10 @@ def register(app: App, services: Services) -> None:
         actor = actor_from(body)
         approve = action["action_id"] == ids.AGENT_APPROVE
         agent_path = (action.get("value") or "").strip()
+        if not agent_path:
+            text = ":warning: That button carries no usable value."
+            tell(actor, text, client=client, respond=respond)
+            return
         try:
             review_agent(services, actor, agent_path, approve)
         except Exception as exc:

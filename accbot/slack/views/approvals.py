@@ -102,21 +102,10 @@ def _state_blocks(request: RequestView) -> list[Block]:
     if request.state == "failed":
         error = fmt.escape(fmt.truncate(request.error or "unknown error", 2900))
         return [SectionBlock(text=f":warning: This request could not be completed: {error}")]
-    blocks = []
-    if request.error:
-        error = fmt.escape(fmt.truncate(request.error, 2800))
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f":warning: The last decision did not reach ACC, so nothing "
-                        f"changed: {error}"
-                    )
-                ]
-            )
-        )
+    # Pending: the buttons. A decision ACC refused never changed the card, so it still
+    # shows them; the error is kept with the request and told to the approver.
     value = str(request.id)
-    blocks.append(
+    return [
         ActionsBlock(
             block_id=f"approval:{request.id}",
             elements=[
@@ -131,8 +120,7 @@ def _state_blocks(request: RequestView) -> list[Block]:
                 ),
             ],
         )
-    )
-    return blocks
+    ]
 
 
 @renders(ApprovalCard)
