@@ -65,7 +65,11 @@ def register(app: App, services: Services) -> None:
             text = ":warning: That form lost track of its agent; run `/acc inputs add` again."
             tell(user, text, client=client, respond=None)
             return
-        actor = Actor(user_id=body["user"]["id"], channel_id=target.channel_id)
+        actor = Actor(
+            user_id=body["user"]["id"],
+            channel_id=target.channel_id,
+            name=body["user"].get("username"),
+        )
         respond = _respond_by_web_api(actor, client)
         try:
             fetched = [fetch_file(client, f["id"]) for f in files]
