@@ -1,0 +1,83 @@
+"""A watcher in a process of its own, for the crash and replica tests.
+
+Settings come from the environment, exactly as for ``python app.py``:
+
+    python -m tests.watcher.watcher_process once [--crash after-record|after-post]
+    python -m tests.watcher.watcher_process serve
+
+``once`` waits for the leader lease (a crashed predecessor's lapses within two
+intervals), runs one cycle and exits. ``--crash`` patches the notifier so the process
+dies (``os._exit``, no clean-up at all) right before posting its first alert, after
+recording it, or right after Slack accepted it, before it is marked posted. ``serve``
+runs the scheduled watcher until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+
+from accbot.config import load_settings
+from accbot.runtime import build_services, close_services
+from accbot.slack.app import build_web_client
+from accbot.watcher.notify import Notifier
+from accbot.watcher.service import WatcherService
+
+CRASH_EXIT = 17
+LEASE_WAIT_SECONDS = 15.0
+
+
+def crash_around_posting(when: str) -> None:
+    post_alert = Notifier.post_alert
+
+    def crashing(self: Notifier, channel, key, message) -> str:
+        if when == "after-post":
+            post_alert(self, channel, key, message)
+        os._exit(CRASH_EXIT)
+
+    Notifier.post_alert = crashing  # type: ignore[method-assign]
+
+
+def run_once(watcher: WatcherService) -> int:
+    deadline = time.monotonic() + LEASE_WAIT_SECONDS
+    while watcher.run_cycle() is None:
+        if time.monotonic() > deadline:
+            print("never got the watcher lease", file=sys.stderr)
+            return 2
+        time.sleep(0.1)
+    return 0
+
+
+def serve(watcher: WatcherService) -> int:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    watcher.start()
+    stop.wait()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=("once", "serve"))
+    parser.add_argument("--crash", choices=("after-record", "after-post"))
+    parser.add_argument("--holder")
+    args = parser.parse_args()
+    if args.crash:
+        crash_around_posting(args.crash)
+    settings = load_settings()
+    services = build_services(settings)
+    services.db.migrate()
+    watcher = WatcherService(services, build_web_client(settings), holder_id=args.holder)
+    try:
+        return run_once(watcher) if args.mode == "once" else serve(watcher)
+    finally:
+        watcher.stop()
+        close_services(services)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
