@@ -28,6 +28,7 @@ from accbot.store.cursors import seen_key
 from accbot.watcher.sources import Observation
 
 OVERDUE = "Overdue"
+UNKNOWN_STATUS_RUN = "unknown-status"  # stands for the run in an unknown status's alert key
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,10 @@ class Detection:
 
 
 def channel_alert_key(observation: Observation, status: str, channel_id: str) -> str:
-    """One alert per (agent, run, status) in each watching channel, ever."""
-    base = alert_key(observation.kind, observation.agent_id, observation.run_id, status)
+    """One alert per (agent, run, status) in each watching channel, ever; an unknown
+    status only once per (agent, status), whichever run shows it."""
+    run_id = UNKNOWN_STATUS_RUN if observation.is_unknown else observation.run_id
+    base = alert_key(observation.kind, observation.agent_id, run_id, status)
     return f"{base}@{channel_id}"
 
 
@@ -176,7 +179,7 @@ def _events(
 
 
 def _alerts(observation: Observation, status: str, subscriber: Subscriber) -> bool:
-    if status == OVERDUE:
+    if status == OVERDUE or observation.is_unknown:
         return True
     return observation.is_failure or subscriber.all_states
 

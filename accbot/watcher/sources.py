@@ -45,6 +45,9 @@ class Observation:
     is_finished: bool
     is_success: bool
     is_active: bool = False  # starting or running: may become overdue
+    # A status the backend does not document (SAS): neither failure nor success, it is
+    # alerted once per agent and status word, whatever the watch's --all.
+    is_unknown: bool = False
     started: datetime | None = None
     ended: datetime | None = None
     expected_end: datetime | None = None

@@ -9,7 +9,14 @@ SAS_BASE_URL).
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from accbot.acc.errors import BackendResponseError, Forbidden, NotFound, Unauthorized
 from accbot.actions.results import SasRunList
@@ -17,6 +24,7 @@ from accbot.sas.models import BotHistoryItem, SasRunState
 from accbot.slack.views import format as fmt
 from accbot.slack.views.render import renders
 from accbot.slack.views.reply import Reply
+from accbot.slack.views.runs import mute_button
 
 MAX_LIST_ROWS = 20
 MAX_PARAMETER_CHARS = 160
@@ -150,6 +158,59 @@ def render_sas_run_list(result: SasRunList) -> Reply:
 @renders(SasRunList)
 def _sas_runs(result: SasRunList, actor) -> Reply:
     return render_sas_run_list(result)
+
+
+# --------------------------------------------------------------------- alerts
+
+
+def sas_alert_blocks(
+    item: BotHistoryItem, *, agent_ref: str, agent_name: str, sas_url: str
+) -> list[Block]:
+    """A watcher alert about one SAS run: what ended how, its counts, parameters and the
+    new/changed assets, with "Mute 1h" (SAS runs have no restart, retry or log)."""
+    state = item.state
+    if state is SasRunState.UNKNOWN:
+        what = f"in unknown status {item.status}"
+    else:
+        what = item.status or "without a status"
+    header = f"{STATE_ICONS[state]} SAS run {what}: {agent_name}"
+    lead = f"Agent `{fmt.escape(agent_ref)}` · run `{fmt.escape(item.run_key)}`"
+    if state is SasRunState.UNKNOWN:
+        lead += (
+            f"\nSAS reported the status `{fmt.escape(item.status)}`, which accbot does not "
+            "know; it is not counted as a failure. This is said once per agent and status."
+        )
+    fields = [
+        _field("Status", status_text(item)),
+        _field("Started", fmt.when(item.creation_time)),
+        _field("Ended", fmt.when(item.end_time)),
+        _field("Run time", fmt.duration(item.duration)),
+        _field("Started by", fmt.escape(item.created_by or "—")),
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=fmt.truncate(header, 150)),
+        SectionBlock(text=fmt.truncate(lead, MAX_SECTION_CHARS), fields=fields),
+        SectionBlock(text=f"*Assets* {counts_text(item)}"),
+    ]
+    params = parameters_text(item)
+    if params:
+        blocks.append(SectionBlock(text=fmt.truncate(params, MAX_SECTION_CHARS)))
+    hints = [links_text(item, sas_url), f"`/acc runs {fmt.escape(agent_ref)}` lists its runs"]
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(text=fmt.truncate(" · ".join(h for h in hints if h), 3000))
+            ]
+        )
+    )
+    blocks.append(
+        ActionsBlock(block_id=f"alert:{item.run_key}"[:255], elements=[mute_button(agent_ref)])
+    )
+    return blocks
+
+
+def _field(name: str, value: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=f"*{name}*\n{value}")
 
 
 # --------------------------------------------------------------------- errors
