@@ -7,40 +7,15 @@ PostgreSQL being unreachable skips those tests, except in CI (``CI=true``), wher
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 
-import psycopg
 import pytest
-from sqlalchemy import make_url
 
 from accbot.store import Database
+from tests.support.postgres import fresh_schema
 
-POSTGRES_URL = os.environ.get(
-    "ACCBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-def _postgres_conninfo() -> str:
-    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
-
-
-def _require_postgres() -> None:
-    try:
-        psycopg.connect(_postgres_conninfo(), connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-def _run_admin(sql: str) -> None:
-    with psycopg.connect(_postgres_conninfo(), autocommit=True) as connection:
-        connection.execute(sql)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -49,14 +24,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'accbot.db'}"
         return
-    _require_postgres()
-    schema = f"accbot_test_{secrets.token_hex(6)}"
-    _run_admin(f'CREATE SCHEMA "{schema}"')
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        _run_admin(f'DROP SCHEMA "{schema}" CASCADE')
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture
