@@ -33,7 +33,7 @@ ERRORS = Counter(
 )
 ALERTS = Counter(
     "accbot_alerts_total",
-    "Alerts posted by the watcher, by kind (failure, recovered, digest, notice).",
+    "Messages posted by the watcher, by kind (failure, overdue, end_state, digest, recovered, notice).",
     ["kind"],
     registry=REGISTRY,
 )

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from accbot.metrics import ALERTS
 from accbot.slack.views.alerts import backend_reachable, backend_unreachable
 from accbot.store import notices
 from accbot.store.db import Database
@@ -118,6 +119,7 @@ class OutageNotices:
             try:
                 self.notifier.post(channel, message)
                 posted += 1
+                ALERTS.labels(kind="notice").inc()
             except SlackFailure as exc:
                 failed += 1
                 logger.warning(

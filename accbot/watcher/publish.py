@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from accbot.acc.errors import BackendError
+from accbot.metrics import ALERTS
 from accbot.slack.views.alerts import (
     SlackMessage,
     render_digest,
@@ -28,6 +29,7 @@ from accbot.slack.views.alerts import (
 )
 from accbot.store import alerts
 from accbot.store.models import Alert
+from accbot.watcher.detect import OVERDUE
 from accbot.watcher.notify import Notifier, SlackFailure
 from accbot.watcher.sources import watch_kind
 
@@ -51,6 +53,13 @@ class Published:
     digests: int = 0
     failed: list[str] = field(default_factory=list)  # still pending
     recoveries: int = 0
+
+
+def alert_kind(alert: Alert) -> str:
+    """The metrics label of an alert."""
+    if alert.is_failure:
+        return "failure"
+    return "overdue" if alert.status == OVERDUE else "end_state"
 
 
 class Publisher:
@@ -126,6 +135,7 @@ class Publisher:
             return
         self._mark_posted(alert, ts)
         result.posted.append(alert.alert_key)
+        ALERTS.labels(kind=alert_kind(alert)).inc()
         self._post_log_excerpt(alert, ts)
 
     def _post_digests(self, channel: str, items: list[Alert], result: Published) -> None:
@@ -149,6 +159,7 @@ class Publisher:
                 self._mark_posted(alert, ts, thread_ts=ts)
             result.posted.extend(keys)
             result.digests += 1
+            ALERTS.labels(kind="digest").inc()
             for alert in chunk:
                 self._post_digest_detail(alert, ts)
 
@@ -227,6 +238,8 @@ class Publisher:
                 for alert in group:
                     alerts.mark_recovery_posted(session, alert.alert_key, ts)
             done += len(group)
+            if ts != RECOVERY_GIVEN_UP:
+                ALERTS.labels(kind="recovered").inc()
         return done
 
     def _post_recovery(self, channel: str, thread: str, group: list[Alert]) -> str:

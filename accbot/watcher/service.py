@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from accbot.metrics import ERRORS
 from accbot.watcher.cycle import CycleReport, WatchCycle
 from accbot.watcher.leader import HEARTBEAT_FRACTION, LeaderLease, default_holder_id
 from accbot.watcher.notify import Notifier
@@ -98,6 +99,7 @@ class WatcherService:
         try:
             self.run_cycle()
         except Exception:  # the next interval tries again; the scheduler must keep running
+            ERRORS.labels(kind="watcher_cycle").inc()
             logger.exception("watcher cycle failed")
 
     def _heartbeat(self) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from accbot.actions.context import Actor
 from accbot.actions.dispatch import execute
 from accbot.commands.model import AgentRef, Mute
+from accbot.metrics import REGISTRY
 from accbot.store import alerts, cursors
 from accbot.watcher.service import WatcherService
 from tests.support.bot import ADMIN
@@ -36,10 +37,12 @@ def test_a_new_failure_posts_one_alert_with_details_buttons_and_the_logs_error_l
     watch(PATH)
     failed = acc.state.add_run(agent_id, 5, errors=3, status_message="Page timed out", log_text=LOG)
 
+    counted = REGISTRY.get_sample_value("accbot_alerts_total", {"kind": "failure"}) or 0
     report = watcher.run_cycle()
 
     [alert] = alerts_in(slack, ALERTS)
     assert alert_key(alert) == report.reserved[0]
+    assert REGISTRY.get_sample_value("accbot_alerts_total", {"kind": "failure"}) == counted + 1
     assert failed["agentRunHistoryId"] in alert_key(alert)
     text = text_of(alert)
     for expected in (PATH, failed["agentRunHistoryId"], "Page timed out", "Failed", "127.0.0.1"):
