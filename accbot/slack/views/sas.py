@@ -1,4 +1,4 @@
-"""Block Kit for SAS catalog agents: run lists, one run's details, and SAS errors.
+"""Block Kit for SAS catalog agents: run lists, watcher alerts, and SAS errors.
 
 A SAS run shows its free-text status (only ``completed`` is documented, so the word is
 shown as SAS sent it, with an icon for what accbot made of it), the five asset counts,
