@@ -104,8 +104,10 @@ class Publisher:
         try:
             found = self.notifier.find_alerts(channel, since=min(a.created_at for a in suspects))
         except SlackFailure as exc:
-            if exc.transient:
-                raise
+            if exc.transient:  # ask again next cycle; what this cycle recorded goes out now
+                logger.warning("watcher: %s's history unavailable (%s)", channel, exc)
+                result.failed.extend(a.alert_key for a in suspects)
+                return [a for a in items if a.alert_key in fresh]
             # Without history access (a missing scope, say) a crash could double an alert;
             # staying silent forever would be worse.
             logger.warning("watcher: cannot read %s's history (%s); posting anyway", channel, exc)

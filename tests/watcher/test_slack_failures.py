@@ -118,3 +118,26 @@ def test_a_recovered_reply_slack_refuses_is_posted_in_a_later_cycle(
 
     recovered = [m for m in replies(slack, ALERTS, alert.ts) if m.text.startswith("Recovered:")]
     assert len(recovered) == 1
+
+
+def test_when_slack_history_is_unavailable_older_pending_alerts_wait_and_new_ones_go_out(
+    acc, slack, impatient_watcher, watch
+):
+    agent_id = acc.state.add_agent(PATH)["agentId"]
+    watch(PATH)
+    older = acc.state.add_run(agent_id, 5)["agentRunHistoryId"]
+    slack.fail_next("chat.postMessage", status=429, count=2, headers={"Retry-After": "0"})
+    impatient_watcher.run_cycle()
+    newer = acc.state.add_run(agent_id, 5)["agentRunHistoryId"]
+    slack.fail_next("conversations.history", status=503, body={"ok": False, "error": "fatal_error"})
+
+    impatient_watcher.run_cycle()
+
+    [posted] = alerts_in(slack, ALERTS)
+    assert newer in alert_key(posted)
+
+    impatient_watcher.run_cycle()
+
+    keys = [alert_key(m) for m in alerts_in(slack, ALERTS)]
+    assert len(keys) == 2
+    assert older in keys[1]
