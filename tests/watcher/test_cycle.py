@@ -332,6 +332,7 @@ def test_a_run_past_its_expected_end_gets_one_overdue_warning(acc, slack, watche
     watcher.run_cycle()
     [warning] = alerts_in(slack, ALERTS)
     assert "overdue" in text_of(warning).lower()
+    assert button_texts(warning) == ["Show log", "Mute 1h"]
     assert run["agentRunHistoryId"] in alert_key(warning)
     assert replies(slack, ALERTS, warning.ts) == []  # no failure yet: no log excerpt
 

@@ -160,9 +160,9 @@ def run_alert(observation: Observation, context: AlertContext) -> list[Block]:
         _portal(context),
         ActionsBlock(
             block_id=f"alert:{run.run_history_id}"[:255],
+            # A run still going cannot be retried or restarted yet.
             elements=[
-                retry_errors_button(run),
-                restart_button(run),
+                *([] if context.overdue else [retry_errors_button(run), restart_button(run)]),
                 show_log_button(run),
                 mute_button(context.agent_ref),
             ],
