@@ -37,7 +37,9 @@ def restart_button(run: AgentRun) -> ButtonElement:
 
 
 def retry_errors_button(run: AgentRun) -> ButtonElement:
-    return ButtonElement(text="Retry errors", action_id=ids.RUN_RETRY_ERRORS, value=run.run_history_id)
+    return ButtonElement(
+        text="Retry errors", action_id=ids.RUN_RETRY_ERRORS, value=run.run_history_id
+    )
 
 
 def show_log_button(run: AgentRun) -> ButtonElement:
