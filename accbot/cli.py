@@ -146,7 +146,53 @@ def render_text(result: r.Result, folder: Path) -> list[str]:
         return [result.text, *result.lines]
     if isinstance(result, r.OpenModal):
         return ["This command opens a Slack form (a file picker); use it in Slack."]
+    if isinstance(result, r.JobList):
+        lines = [f"job runs of {result.agent_label}:"]
+        return lines + ([_job_row(job) for job in result.jobs] or ["  (none)"])
+    if isinstance(result, r.JobDetail):
+        lines = [f"job run {result.job.job_history_id} of {result.agent_label or result.job.agent_id}"]
+        lines.append(_job_row(result.job))
+        if result.runs_listed:
+            lines += ["agent runs:"] + ([_run_row(run) for run in result.agent_runs] or ["  (none)"])
+        return lines
+    if isinstance(result, r.ScheduleList):
+        lines = [f"schedules of {result.agent_label}:"]
+        return lines + [
+            f"  {s.schedule_id} {s.cron!r} {s.time_zone_id or ''} {'on' if s.is_enabled else 'off'}"
+            f" next={s.next_run_time} {s.cron_description or ''}"
+            for s in result.schedules
+        ] or lines + ["  (none)"]
+    if isinstance(result, r.ServerReport):
+        status = result.status
+        return [
+            f"server {result.name} ({result.address}): {'ERROR' if status.is_error else 'ok'}",
+            f"  {status.message}",
+            f"  cpu {status.cpu_usages} (threshold {status.cpu_threshold}%)",
+            f"  memory {status.memory_usages} (threshold {status.memory_threshold}%)",
+            f"  disk {status.disc_usages}",
+        ]
+    if isinstance(result, r.AuditList):
+        return [
+            f"  {e.at.isoformat(timespec='seconds')} {e.user_id} {e.action} {e.result}"
+            + (f" — {e.detail}" if e.detail else "")
+            for e in result.entries
+        ] or ["  (no entries)"]
+    if isinstance(result, r.SasRunList):
+        lines = [f"SAS runs of {result.agent_name} ({result.agent_id}):"]
+        return lines + [
+            f"  {item.run_key} {item.status:<10} {item.creation_time} added={item.n_added}"
+            f" updated={item.n_updated} removed={item.n_removed}"
+            for item in result.runs
+        ] or lines + ["  (none)"]
     return _generic(result)
+
+
+def _job_row(job) -> str:
+    started = job.start_time.isoformat(timespec="seconds") if job.start_time else "-"
+    return (
+        f"  {job.job_history_id} #{job.run_id} {job.status.label:<24} {started}"
+        f" runs={job.completed_run_count}/{job.total_run_count} errors={job.total_errors}"
+    )
 
 
 def _run_row(run) -> str:

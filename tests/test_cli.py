@@ -76,3 +76,37 @@ def test_help_needs_no_configuration(monkeypatch):
     out = io.StringIO()
     assert main(["help"], out=out) == 0
     assert "start" in out.getvalue()
+
+
+def test_jobs_are_listed_one_per_line(services, monkeypatch):
+    code, text = run(["jobs", "sequentum/Test2/quick"], services, monkeypatch)
+    assert code == 0
+    assert "6ef84ec7-d5e6-4a98-bbfa-0b67355a648f" in text and "Succeeded" in text
+
+
+def test_schedules_show_cron_zone_and_state(services, monkeypatch):
+    code, text = run(["schedules", "sequentum/Test2/quick"], services, monkeypatch)
+    assert code == 0
+    assert "d9c944df-93a7-ea77-f7b7-fa0b9c579917" in text and "AUS Eastern Standard Time" in text
+
+
+def test_a_destructive_bulk_command_asks_for_yes_and_changes_nothing(services, monkeypatch):
+    code, text = run(["schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch)
+    assert code == 3
+    assert "--yes" in text
+    sim = services.extras["acc"]
+    assert sim.state.count_requests("DELETE", "/api/job") == 0
+
+
+def test_with_yes_the_bulk_command_runs(services, monkeypatch):
+    code, text = run(["--yes", "schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch)
+    assert code == 0
+    sim = services.extras["acc"]
+    assert sim.state.count_requests("DELETE", "/api/job") == 1
+
+
+def test_audit_lists_cli_changes(services, monkeypatch):
+    run(["restart", SAMPLE_RUN], services, monkeypatch)
+    code, text = run(["audit"], services, monkeypatch)
+    assert code == 0
+    assert "cli:tester restart ok" in text
