@@ -101,3 +101,73 @@ def test_no_token_reaches_slack(send, slack, acc):
     everything = slack.all_text()
     assert ACC_TOKEN not in everything
     assert BOT_TOKEN not in everything
+
+
+def test_start_sends_parameters_as_a_json_string_and_is_announced(send, slack, acc):
+    send.command(f'start {QUICK} city="New York" limit=10 --test', user=OPERATOR, channel="COPS")
+    [post] = slack.wait_for("chat.postMessage")
+    assert post.params["channel"] == "COPS"
+    assert f"<@{OPERATOR}> started a test run of" in post.params["text"]
+    [request] = [r for r in acc.state.requests if r.path.endswith("/cluster/start")]
+    import json
+
+    body = json.loads(request.body)
+    assert json.loads(body["inputParameters"]) == {"city": "New York", "limit": "10"}
+    assert body["isProductionRun"] is False
+
+
+def test_start_by_a_viewer_is_refused_and_nothing_starts(send, slack, acc):
+    send.command(f"start {QUICK}", user=VIEWER)
+    [answer] = slack.wait_for_response()
+    assert "operator" in answer["text"]
+    assert acc.state.count_requests("POST", "/api/agent") == 0
+
+
+def test_start_with_wait_announces_the_start_then_the_outcome_with_its_data_file(send, slack, acc):
+    acc.state.run_duration = 0.4
+    send.command(f"start {QUICK} --wait=30", user=OPERATOR, channel="COPS")
+    posts = slack.wait_for("chat.postMessage", count=2, timeout=30)
+    assert "started a run of" in posts[0].params["text"]
+    assert "finished: Succeeded" in posts[1].params["text"]
+    slack.wait_for("files.completeUploadExternal", timeout=30)
+    assert len(slack.uploads) == 1
+
+
+def test_start_with_wait_that_runs_out_says_the_run_is_still_going(send, slack, acc):
+    acc.state.run_duration = 60
+    send.command(f"start {QUICK} --wait=1", user=OPERATOR, channel="COPS")
+    posts = slack.wait_for("chat.postMessage", count=2, timeout=30)
+    assert "is still running after 1s" in posts[1].params["text"]
+    assert slack.count("files.completeUploadExternal") == 0
+
+
+def test_runs_with_status_failed_lists_only_failures(send, slack, acc):
+    failed = acc.state.add_run(QUICK_ID, 5, errors=4, status_message="Timed out")
+    send.command(f"runs {QUICK} --status failed")
+    [answer] = slack.wait_for_response()
+    text = blocks_text(answer)
+    assert failed["agentRunHistoryId"] in text
+    assert SAMPLE_RUN not in text  # the sample run succeeded
+
+
+def test_data_uploads_the_runs_data_zip(send, slack, acc):
+    send.command(f"data {SAMPLE_RUN}")
+    [answer] = slack.wait_for_response()
+    assert "file(s)" in answer["text"]
+    slack.wait_for("files.completeUploadExternal")
+    [content] = slack.uploads.values()
+    assert zipfile.is_zipfile(io.BytesIO(content))
+
+
+def test_the_restart_button_runs_the_same_action_as_the_command(send, slack, acc):
+    send.click("run_restart", SAMPLE_RUN, user=OPERATOR, channel="COPS")
+    [post] = slack.wait_for("chat.postMessage")
+    assert f"<@{OPERATOR}> restarted run" in post.params["text"]
+    assert acc.state.count_requests("POST", f"/api/run/{SAMPLE_RUN}/restart") == 1
+
+
+def test_the_restart_button_refuses_a_viewer_naming_the_role(send, slack, acc):
+    send.click("run_restart", SAMPLE_RUN, user=VIEWER)
+    [answer] = slack.wait_for_response()
+    assert "operator" in answer["text"]
+    assert acc.state.count_requests("POST", "/api/run") == 0
