@@ -99,6 +99,22 @@ class SlackSender:
         }
         return self.post_form({"payload": json.dumps(payload)})
 
+    def event(self, event: dict[str, Any]) -> httpx.Response:
+        """An Events API delivery (JSON body), e.g. app_home_opened."""
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T0TEST",
+                "api_app_id": "A0ACCBOT",
+                "event": event,
+                "type": "event_callback",
+                "event_id": f"Ev{int(time.time() * 1000)}",
+                "event_time": int(time.time()),
+            }
+        )
+        headers = self.signed_headers(body, content_type="application/json")
+        return self.http.post(self.events_url, content=body, headers=headers)
+
     def view_submission(
         self, callback_id: str, values: dict, *, user: str = "UVIEWER", private_metadata: str = ""
     ) -> httpx.Response:
