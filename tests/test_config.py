@@ -7,7 +7,7 @@ import pytest
 from accbot.config import ConfigError, load_settings
 
 REQUIRED = {
-    "SLACK_BOT_TOKEN": "xoxb-config-test",
+    "SLACK_BOT_TOKEN": "xoxb-fake_config",
     "SLACK_SIGNING_SECRET": "signing-config-test",
     "ACC_BASE_URL": "https://acc.example.com/",
     "ACC_API_TOKEN": "acc-config-token",
@@ -62,7 +62,7 @@ def test_tokens_never_appear_when_settings_are_printed(monkeypatch):
     monkeypatch.setenv("ACCBOT_SERVERS", '[{"name": "se1", "ip": "10.0.0.5", "port": 8004, "key": "server-key-secret"}]')
     settings = load_settings()
     shown = repr(settings) + str(settings) + repr(settings.ACCBOT_SERVERS)
-    for secret in ("xoxb-config-test", "signing-config-test", "acc-config-token", "server-key-secret"):
+    for secret in ("xoxb-fake_config", "signing-config-test", "acc-config-token", "server-key-secret"):
         assert secret not in shown
     assert settings.ACCBOT_SERVERS[0].key.get_secret_value() == "server-key-secret"
 

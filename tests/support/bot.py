@@ -16,7 +16,7 @@ from accbot.runtime import build_services, close_services
 from accbot.slack.app import build_bolt_app, build_web_client
 
 SIGNING_SECRET = "test-signing-secret-0123456789"  # noqa: S105 (a test value)
-BOT_TOKEN = "xoxb-test-bot-token"  # noqa: S105
+BOT_TOKEN = "xoxb-fake_bot_token"  # noqa: S105
 ACC_TOKEN = "acc-test-token-9f8e7d"  # noqa: S105
 
 OPERATOR = "UOPERATOR"
