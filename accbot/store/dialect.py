@@ -23,7 +23,7 @@ def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]
     elif dialect == "sqlite":
         statement = sqlite.insert(model).values(**values).on_conflict_do_nothing()
     else:
-        raise NotImplementedError(f"accbot's store supports SQLite and PostgreSQL, not {dialect}")
+        raise ValueError(f"accbot's store supports SQLite and PostgreSQL, not {dialect}")
     # RETURNING, not rowcount: drivers need not report a row count for INSERT (psycopg gives -1).
     primary_key = model.__table__.primary_key.columns
     return session.execute(statement.returning(*primary_key)).first() is not None
