@@ -27,6 +27,8 @@ NEWS_PATH = "sequentum/Demo/news"
 NEWS_AGENT_ID = "8d2e4f60-7a1b-4c3d-8e9f-0a1b2c3d4e02"
 INVENTORY_PATH = "sequentum/Demo/inventory"
 INVENTORY_AGENT_ID = "c3f1a2b4-5d6e-4f70-8192-a3b4c5d6e703"
+FLAKY_PATH = "sequentum/Demo/flaky"
+FLAKY_AGENT_ID = "d4e2b3c5-6e7f-4081-92a3-b4c5d6e7f804"
 
 # The SE server of the document's server-check example, with its key.
 DEMO_SERVER = ("127.0.0.1", 8004, "3f8fb288098e4c749f18da856115f674")
@@ -189,3 +191,7 @@ def _seed_demo(state: SimState) -> None:
         NEWS_AGENT_ID, "0 30 18 ? * MON-FRI", timeZoneId="UTC", isEnabled=False, logLevel=2
     )
     state.add_agent(INVENTORY_PATH, INVENTORY_AGENT_ID, "Never run yet")
+    # every run started for it fails: watch it, start it, and see an alert arrive
+    state.add_agent(FLAKY_PATH, FLAKY_AGENT_ID, "Fails every time it is started")
+    state.add_run(FLAKY_AGENT_ID, 4, start_time=now - timedelta(days=1))
+    state.default_outcomes[FLAKY_AGENT_ID] = 5

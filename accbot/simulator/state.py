@@ -100,6 +100,9 @@ class SimState:
         self.latency = latency
         self.run_duration = run_duration
         self.run_outcomes: dict[str, list[int]] = {}
+        # final status of every unscripted run of an agent (default Succeeded 4), so a
+        # demo agent can fail every time it is started
+        self.default_outcomes: dict[str, int] = {}
         self.requests: list[RecordedRequest] = []
         self.retries: list[tuple[str, str]] = []
         self.restarts: list[str] = []
@@ -350,7 +353,7 @@ class SimState:
 
     def _next_outcome(self, agent_id: str) -> int:
         scripted = self.run_outcomes.get(agent_id)
-        return scripted.pop(0) if scripted else 4
+        return scripted.pop(0) if scripted else self.default_outcomes.get(agent_id, 4)
 
     def _begin(self, entry: RunEntry) -> None:
         """(Re)start ``entry`` now: Starting, with a fresh progression towards its outcome."""
