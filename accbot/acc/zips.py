@@ -73,6 +73,8 @@ def read_text(
         try:
             with archive.open(info) as member:
                 raw, truncated = _read_tail(member, max_bytes)
+        # zipfile raises NotImplementedError for a compression method it lacks and
+        # RuntimeError for an encrypted member: both mean "this archive is unreadable"
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
             raise BadArchive(f"cannot read {info.filename!r} from ACC's archive: {exc}") from exc
     text = raw.decode("utf-8-sig", errors="replace")
