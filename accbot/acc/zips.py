@@ -23,6 +23,12 @@ MAX_LINE_CHARS = 500
 _READ_CHUNK = 64 * 1024
 
 _ERROR_WORDS = re.compile(r"error|exception|failed", re.IGNORECASE)
+# "Completed (0 errors)", "no errors", "Errors: 0": a count of none is no error line.
+_NONE_COUNTED = re.compile(
+    r"\b(?:0|no|zero)\s+(?:errors?|exceptions?|failed)\b"
+    r"|\b(?:errors?|exceptions?|failed)\s*[:=]\s*0(?![\d.])",
+    re.IGNORECASE,
+)
 # Timestamps, thread ids and counters that make otherwise identical log lines differ.
 _LINE_PREFIX = re.compile(r"^\[?\d[\d\-/:.,TZ +]*\]?\s*")
 
@@ -126,7 +132,7 @@ def error_lines(text: str, limit: int = 20) -> list[str]:
         if len(found) >= limit:
             break
         stripped = line.strip()
-        if not stripped or not _ERROR_WORDS.search(stripped):
+        if not stripped or not _ERROR_WORDS.search(_NONE_COUNTED.sub("", stripped)):
             continue
         key = _LINE_PREFIX.sub("", stripped).lower()
         if key in seen:

@@ -125,6 +125,20 @@ def test_error_lines_of_a_clean_log_is_empty():
     assert error_lines("all good\nCompleted\n") == []
 
 
+def test_a_count_of_no_errors_is_not_an_error_line():
+    log = (
+        "10:00:01 Agent finished: Completed (0 errors)\n"
+        "10:00:02 No errors found\n"
+        "10:00:03 Errors: 0, warnings: 2\n"
+        "10:00:04 Agent finished: Completed (10 errors)\n"
+        "10:00:05 0 errors on page 1, then an Error loading page 2\n"
+    )
+    assert error_lines(log) == [
+        "10:00:04 Agent finished: Completed (10 errors)",
+        "10:00:05 0 errors on page 1, then an Error loading page 2",
+    ]
+
+
 def test_tail_returns_the_last_lines_without_trailing_blanks():
     text = "\n".join(f"line {i}" for i in range(30)) + "\n\n  \n"
     assert tail(text, 3) == ["line 27", "line 28", "line 29"]

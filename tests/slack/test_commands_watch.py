@@ -173,6 +173,32 @@ def test_the_alerts_buttons_act_through_the_same_actions_and_roles(send, slack, 
     assert _mutes(bot) == [(QUICK, ADMIN)]
 
 
+def test_mute_1h_clicked_by_a_non_admin_names_who_may_mute_and_mutes_nothing(send, slack, bot):
+    send.click(ids.ALERT_MUTE_1H, QUICK, user=OPERATOR, channel="CALERTS")
+
+    [answer] = slack.wait_for_response()
+    assert answer["response_type"] == "ephemeral"
+    assert "Only admins can mute alerts" in answer["text"]
+    assert "`ACCBOT_ADMINS`" in answer["text"] and f"/acc mute {QUICK} 1h" in answer["text"]
+    assert _mutes(bot) == []
+    assert audit_rows(bot)[-1][:3] == (OPERATOR, "mute", "refused")
+    assert slack.count("chat.postMessage") == 0  # nothing announced in the channel
+
+
+def test_a_mute_refusal_escapes_the_agent_the_button_carried(send, slack, bot):
+    send.click(ids.ALERT_MUTE_1H, "<!channel> & co", user=VIEWER, channel="CALERTS")
+    [answer] = slack.wait_for_response()
+    assert "&lt;!channel&gt; &amp; co" in answer["text"]
+    assert "<!channel>" not in answer["text"]
+
+
+def test_answers_to_one_person_never_offer_mute_1h(send, slack, acc):
+    send.command(f"run {QUICK_RUN}", user=VIEWER)
+    [answer] = slack.wait_for_response()
+    labels = [b["text"]["text"] for b in buttons(answer)]
+    assert "Restart" in labels and "Mute 1h" not in labels
+
+
 def test_without_a_channel_the_alert_channel_is_used_else_the_command_is_refused(bot):
     services = bot.services
     command = Watch(AgentRef("acc", QUICK))

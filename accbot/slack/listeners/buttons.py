@@ -12,13 +12,18 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import execute
+from accbot.actions.errors import PermissionDenied
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
 from accbot.commands.parser import parse
+from accbot.commands.roles import required_role
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
-from accbot.slack.listeners.run import run_and_deliver
+from accbot.slack.listeners.run import deliver_result, run_and_deliver
+from accbot.slack.views import format as fmt
+from accbot.slack.views.errors import explain
 
 logger = logging.getLogger("accbot.slack")
 
@@ -43,6 +48,17 @@ BUTTON_COMMANDS: dict[str, Callable[[str], Any]] = {
 }
 
 
+def mute_refused(agent: str) -> str:
+    """Alerts are channel posts, so everyone sees "Mute 1h": a click by someone who may not
+    mute is answered with who may, rather than a bare "no"."""
+    agent = fmt.escape(agent)
+    return (
+        f":lock: Only admins can mute alerts, so *Mute 1h* did nothing for `{agent}`. "
+        "Admins are the people and user groups listed in `ACCBOT_ADMINS`; ask one of them "
+        f"to mute it (`/acc mute {agent} 1h`)."
+    )
+
+
 def actor_from(body: dict[str, Any]) -> Actor:
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id"
@@ -63,7 +79,23 @@ def register(app: App, services: Services) -> None:
         except (ValueError, TypeError):
             tell(actor, ":warning: That button carries no usable value.", client=client, respond=respond)
             return
+        if isinstance(command, m.Mute) and not services.roles.holds(
+            actor.user_id, required_role(command)
+        ):
+            refuse_mute(command, actor, client=client, respond=respond)
+            return
         run_and_deliver(command, actor, services, client=client, respond=respond)
+
+    def refuse_mute(command: m.Mute, actor: Actor, *, client: WebClient, respond: Respond) -> None:
+        try:
+            result = execute(command, actor, services)  # refused, and audited as refused, there
+        except PermissionDenied:
+            tell(actor, mute_refused(str(command.agent)), client=client, respond=respond)
+            return
+        except Exception as exc:  # the role was granted meanwhile and the mute itself failed
+            tell(actor, explain(exc), client=client, respond=respond)
+            return
+        deliver_result(result, actor, services, client=client, respond=respond)
 
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(ack=ack_click, lazy=[run_button])

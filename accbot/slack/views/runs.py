@@ -51,16 +51,17 @@ def mute_button(agent_ref: str) -> ButtonElement:
     return ButtonElement(text="Mute 1h", action_id=ids.ALERT_MUTE_1H, value=agent_ref)
 
 
-def run_buttons(run: AgentRun, *, with_mute: str | None = None) -> ActionsBlock:
-    """Restart / Retry errors / Show log / Data — the same buttons everywhere a run shows."""
+def run_buttons(run: AgentRun) -> ActionsBlock:
+    """Restart / Retry errors / Show log / Data — the same buttons everywhere a run shows.
+
+    Never "Mute 1h": these go in answers to one person, who may not be an admin; alerts,
+    which the whole channel sees, carry it and refuse a click with who may mute."""
     elements = [
         restart_button(run),
         retry_errors_button(run),
         show_log_button(run),
         ButtonElement(text="Data", action_id=ids.RUN_DATA, value=run.run_history_id),
     ]
-    if with_mute:
-        elements.append(mute_button(with_mute))
     return ActionsBlock(block_id=f"run:{run.run_history_id}"[:255], elements=elements)
 
 
