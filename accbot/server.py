@@ -38,7 +38,7 @@ def serve(settings: Settings) -> int:
         if settings.socket_mode:
             serve_socket_mode(bolt_app, settings)
         else:
-            serve_http(bolt_app, services, settings)
+            serve_http(bolt_app, services, settings, watcher)
     finally:
         if watcher is not None:
             watcher.stop()
@@ -56,8 +56,8 @@ def start_watcher(services, client):
     return watcher
 
 
-def serve_http(bolt_app, services, settings: Settings) -> None:
-    asgi = build_asgi(bolt_app, services)
+def serve_http(bolt_app, services, settings: Settings, watcher=None) -> None:
+    asgi = build_asgi(bolt_app, services, watcher.snapshot if watcher is not None else None)
     config = uvicorn.Config(
         asgi, host="0.0.0.0", port=settings.PORT, log_level="info", access_log=False  # noqa: S104
     )

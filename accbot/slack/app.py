@@ -23,6 +23,12 @@ SERVER_ERROR_RETRIES = 2
 CONNECTION_RETRIES = 2
 LAZY_WORKERS = 32  # concurrent lazy listeners; they mostly wait on ACC or Slack
 
+# bolt's loggers are configured from this one (level included). At INFO, bolt logs the
+# whole body of every badly signed request, so anyone could write lines into accbot's
+# log; its warnings and errors (a listener that raised) still come through.
+BOLT_LOGGER = logging.getLogger("accbot.bolt")
+BOLT_LOGGER.setLevel(logging.WARNING)
+
 
 def build_web_client(settings: Settings) -> WebClient:
     """slack-sdk reads no environment for its base URL; SLACK_API_URL is passed here."""
@@ -48,6 +54,7 @@ def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
     app = App(
         client=client,
         signing_secret=secret,
+        logger=BOLT_LOGGER,
         # auth.test runs on the first request instead of at import, so a slow Slack
         # never blocks start-up and tests can build many apps.
         token_verification_enabled=False,

@@ -12,12 +12,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
+from accbot.actions.health import WatcherSnapshot
 from accbot.metrics import ERRORS
 from accbot.watcher.cycle import CycleReport, WatchCycle
 from accbot.watcher.leader import HEARTBEAT_FRACTION, LeaderLease, default_holder_id
@@ -51,6 +53,8 @@ class WatcherService:
         )
         self.cycle = WatchCycle(services, Notifier(client), poll_seconds=self.poll_seconds)
         self._scheduler: BackgroundScheduler | None = None
+        self._since = time.monotonic()
+        self._last_cycle_end: float | None = None
 
     @property
     def holder_id(self) -> str:
@@ -80,6 +84,7 @@ class WatcherService:
         )
         scheduler.start()
         self._scheduler = scheduler
+        self._since = time.monotonic()
         logger.info("watcher started: every %ss, as %s", self.poll_seconds, self.holder_id)
 
     def stop(self) -> None:
@@ -93,7 +98,18 @@ class WatcherService:
         """One cycle if this process holds (or now takes) the lease; None otherwise."""
         if not self.lease.hold():
             return None
-        return self.cycle.run()
+        report = self.cycle.run()
+        self._last_cycle_end = time.monotonic()
+        return report
+
+    def snapshot(self) -> WatcherSnapshot:
+        """For /readyz: whether this replica polls, and when its last cycle ended."""
+        return WatcherSnapshot(
+            polling=self._scheduler is not None and self.lease.is_leader,
+            last_cycle_end=self._last_cycle_end,
+            since=self._since,
+            poll_seconds=self.poll_seconds,
+        )
 
     def _scheduled_cycle(self) -> None:
         try:

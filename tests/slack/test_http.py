@@ -60,19 +60,6 @@ def test_healthz_answers_ok(bot):
     assert response.status_code == 200
 
 
-def test_readyz_is_ready_when_database_and_acc_answer(bot):
-    response = httpx.get(f"{bot.url}/readyz")
-    assert response.status_code == 200
-    assert response.json() == {"ready": True, "database": "ok", "acc": "ok"}
-
-
-def test_readyz_is_503_while_acc_is_down(bot, acc):
-    acc.state.fail_next(20, status=503)
-    response = httpx.get(f"{bot.url}/readyz", timeout=30)
-    assert response.status_code == 503
-    assert response.json()["acc"] == "unreachable"
-
-
 def test_metrics_count_slack_requests_and_acc_calls(send, slack, bot):
     send.command(f"run {SAMPLE_RUN}")
     slack.wait_for_response()

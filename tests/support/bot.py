@@ -62,6 +62,7 @@ class RunningBot:
     services: Any
     bolt: Any
     server: ServerThread
+    watcher: Any = None
 
     @property
     def events_url(self) -> str:
@@ -69,8 +70,9 @@ class RunningBot:
 
 
 def start_bot(
-    *, acc_url: str, slack_api_url: str, database_url: str, **env: Any
+    *, acc_url: str, slack_api_url: str, database_url: str, watcher: bool = False, **env: Any
 ) -> RunningBot:
+    """The bot on a loopback port; with ``watcher``, its watcher runs too, as in app.py."""
     settings = load_settings(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -91,10 +93,19 @@ def start_bot(
     services.extras["wait_poll_seconds"] = 0.1
     services.db.migrate()
     bolt = build_bolt_app(services, client)
-    server = ServerThread(build_asgi(bolt, services)).start()
-    return RunningBot(url=server.url, services=services, bolt=bolt, server=server)
+    running = None
+    if watcher:
+        from accbot.watcher.service import WatcherService
+
+        running = WatcherService(services, client)
+        running.start()
+    probe = running.snapshot if running is not None else None
+    server = ServerThread(build_asgi(bolt, services, probe)).start()
+    return RunningBot(url=server.url, services=services, bolt=bolt, server=server, watcher=running)
 
 
 def stop_bot(bot: RunningBot) -> None:
     bot.server.stop()
+    if bot.watcher is not None:
+        bot.watcher.stop()
     close_services(bot.services)
