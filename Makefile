@@ -29,7 +29,7 @@ postgres:
 	@bash scripts/ensure-postgres.sh
 
 test: $(STAMP_DEV) postgres
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check accbot tests app.py benchmarks
