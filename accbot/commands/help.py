@@ -107,11 +107,19 @@ COMMANDS: dict[str, CommandHelp] = {
            f"inputs clear {_P}"),
         _h("inputs disable", "inputs", "<agentPath>", "Stop using an agent's input files.",
            f"inputs disable {_P}"),
-        _h("watch", "watching", "<agentPath | sas:<agentId>> [#channel] [--all]",
-           "Alert a channel when a run fails (--all: at every end state).",
-           f"watch {_P} #alerts --all"),
-        _h("unwatch", "watching", "<agentPath | sas:<agentId>> [#channel]",
-           "Stop alerting a channel about an agent.", f"unwatch {_P} #alerts"),
+        _h("watch", "watching",
+           "<agentPath | sas:<agentId>> [#channel] [--all] [--empty] [--drop <percent>] "
+           "[--escalate <duration> <@user | @group>]",
+           "Alert a channel when a run fails (--all: at every end state). --empty: also "
+           "when a run succeeds with no data; --drop 50: when a run succeeds with a data "
+           "count more than 50% below the median of the last ten successful runs (once "
+           "there are five). --escalate 30m @oncall: mention them in the alert's thread "
+           "when nobody has acknowledged it after 30m. `watch server:<name> [#channel]` "
+           "watches a server of ACCBOT_SERVERS instead: an alert when it is unreachable or "
+           "its CPU or memory is at or over ACC's thresholds, and one when it is back.",
+           f"watch {_P} #alerts --empty --drop 50 --escalate 30m @oncall"),
+        _h("unwatch", "watching", "<agentPath | sas:<agentId> | server:<name>> [#channel]",
+           "Stop alerting a channel about an agent or a server.", f"unwatch {_P} #alerts"),
         _h("watching", "watching", "", "List the watched agents and their channels.",
            "watching"),
         _h("mute", "watching", "<agentPath | sas:<agentId>> <duration>",

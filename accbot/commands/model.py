@@ -20,6 +20,9 @@ MAX_COUNT = 100
 DEFAULT_WAIT_SECONDS = 300
 MAX_WAIT_SECONDS = 3600
 MAX_MUTE = timedelta(days=7)
+MIN_ESCALATE = timedelta(minutes=1)
+MAX_ESCALATE = timedelta(days=7)
+SERVER_PREFIX = "server:"
 
 SCHEDULE_ACTIONS = ("on", "off", "run", "delete")
 BULK_SCHEDULE_ACTIONS = ("on", "off", "delete")
@@ -294,14 +297,53 @@ class DisableInputs(Command):
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """``--escalate 30m @oncall``: who is mentioned when an alert is still unacknowledged
+    after ``after``. ``target_id`` is a user (U…/W…) or a user group (S…)."""
+
+    after: timedelta
+    target_id: str
+
+    @property
+    def is_group(self) -> bool:
+        return self.target_id.startswith("S")
+
+
+@dataclass(frozen=True)
 class Watch(Command):
     """``channel_id`` None means the channel the command was typed in (or the default
-    alert channel); ``all_states`` alerts on every end state, not only failures."""
+    alert channel); ``all_states`` alerts on every end state, not only failures.
+
+    Data quality: ``empty`` alerts a successful run with no data; ``drop_percent`` alerts
+    a successful run whose data count is more than that far below the median of the
+    agent's last ten successful runs."""
 
     agent: AgentRef
     channel_id: str | None = None
     all_states: bool = False
+    empty: bool = False
+    drop_percent: int | None = None
+    escalate: Escalation | None = None
     name: ClassVar[str] = "watch"
+    mutating: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class WatchServer(Command):
+    """``/acc watch server:<name>``: alert when an SE server of ACCBOT_SERVERS is
+    unreachable or over ACC's thresholds. Same help key (and role) as ``watch``."""
+
+    server: str
+    channel_id: str | None = None
+    name: ClassVar[str] = "watch"
+    mutating: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class UnwatchServer(Command):
+    server: str
+    channel_id: str | None = None
+    name: ClassVar[str] = "unwatch"
     mutating: ClassVar[bool] = True
 
 
@@ -333,5 +375,5 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     ListSchedules, AddSchedule, ScheduleAction, BulkScheduleAction,
     Approve, Disapprove, RequestApproval,
     AddInputs, ClearInputs, DisableInputs,
-    Watch, Unwatch, ListWatches, Mute,
+    Watch, WatchServer, Unwatch, UnwatchServer, ListWatches, Mute,
 )  # fmt: skip

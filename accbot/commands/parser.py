@@ -9,11 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
 from accbot.acc.models import JobStatus, RunMethod
+from accbot.commands.durations import duration_text, parse_duration
 from accbot.commands.errors import CommandError
 from accbot.commands.help import COMMANDS, EXAMPLE_RUN_ID, help_text, usage
 from accbot.commands.lexer import Lexer, Token
@@ -24,9 +25,12 @@ from accbot.commands.model import (
     DEFAULT_RUN_COUNT,
     DEFAULT_WAIT_SECONDS,
     MAX_COUNT,
+    MAX_ESCALATE,
     MAX_MUTE,
     MAX_WAIT_SECONDS,
+    MIN_ESCALATE,
     SCHEDULE_ACTIONS,
+    SERVER_PREFIX,
     AddInputs,
     AddSchedule,
     AgentRef,
@@ -36,6 +40,7 @@ from accbot.commands.model import (
     Command,
     DisableInputs,
     Disapprove,
+    Escalation,
     GetData,
     Help,
     JobData,
@@ -60,13 +65,16 @@ from accbot.commands.model import (
     StartAgent,
     StartJob,
     Unwatch,
+    UnwatchServer,
     Watch,
+    WatchServer,
 )
 
 GUID = re.compile(
     r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
 )
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+PERSON_ID = re.compile(r"^@?([UWS][A-Z0-9]{6,})$")  # a user (U…, W…) or a user group (S…)
 DURATION = re.compile(
     r"^(?:(\d{1,5})w)?(?:(\d{1,5})d)?(?:(\d{1,5})h)?(?:(\d{1,5})m)?$", re.IGNORECASE
 )
@@ -86,6 +94,7 @@ class Opt(Enum):
     FLAG = "flag"  # --test
     VALUE = "value"  # --session ID or --session=ID
     OPTIONAL_INT = "optional int"  # --wait or --wait=SECONDS (or --wait SECONDS)
+    VALUE_AND_TARGET = "value and target"  # --escalate 30m @oncall: a value, then a word
 
 
 @dataclass
@@ -97,6 +106,8 @@ class Args:
     params: dict[str, str]
     options: dict[str, str | None]
     leading: int = 0  # how many positionals came before the first option or k=v pair
+    targets: dict[str, Token] = field(default_factory=dict)  # the word after a VALUE_AND_TARGET
+
 
     def fail(self, message: str) -> CommandError:
         return _error(self.name, message)
@@ -176,10 +187,16 @@ def _take_option(
     following = tokens[i] if i < len(tokens) else None
     if kind is Opt.FLAG and value is not None:
         raise args.fail(f"{option} takes no value")
-    if kind is Opt.VALUE and value is None:
+    if kind in (Opt.VALUE, Opt.VALUE_AND_TARGET) and value is None:
         if following is None or following.option is not None:
             raise args.fail(f"{option} needs a value")
         value = following.text if following.key is not None else following.value
+        i += 1
+    if kind is Opt.VALUE_AND_TARGET:
+        target = tokens[i] if i < len(tokens) else None
+        if target is None or target.option is not None or target.key is not None:
+            raise args.fail(f"{option} needs a value and then whom it names")
+        args.targets[option] = target
         i += 1
     if kind is Opt.OPTIONAL_INT and value is None and following is not None:
         if following.key is None and not following.quoted and SMALL_INT.match(following.value):
@@ -623,16 +640,109 @@ def _channel(args: Args, index: int) -> str | None:
     raise args.fail(f"'{token.value}' is not a channel (type # and pick one from the list)")
 
 
-def _watch(lexer: Lexer) -> Watch:
-    args = _args("watch", lexer, {"--all": Opt.FLAG})
+_WATCH_OPTIONS = {
+    "--all": Opt.FLAG,
+    "--empty": Opt.FLAG,
+    "--drop": Opt.VALUE,
+    "--escalate": Opt.VALUE_AND_TARGET,
+}
+DROP_PATTERN = re.compile(r"^(\d{1,3})\s*%?$")
+
+
+def _watch(lexer: Lexer) -> Watch | WatchServer:
+    args = _args("watch", lexer, _WATCH_OPTIONS)
     args.no_more_than(2)
-    return Watch(_agent_ref(args), _channel(args, 1), all_states="--all" in args.options)
+    server = _server_name(args)
+    if server is not None:
+        if args.options:
+            given = ", ".join(args.options)
+            raise args.fail(
+                f"a server watch takes no options ({given}): it alerts when the server is "
+                "unreachable or over ACC's own thresholds, and when it is back"
+            )
+        return WatchServer(server, _channel(args, 1))
+    agent = _agent_ref(args)
+    opts = args.options
+    quality = [option for option in ("--empty", "--drop") if option in opts]
+    if agent.is_sas and quality:
+        raise args.fail(
+            f"{' and '.join(quality)} watch ACC's data counts; SAS agent runs have none"
+        )
+    return Watch(
+        agent,
+        _channel(args, 1),
+        all_states="--all" in opts,
+        empty="--empty" in opts,
+        drop_percent=_drop(args, opts.get("--drop")),
+        escalate=_escalation(args, opts.get("--escalate")),
+    )
 
 
-def _unwatch(lexer: Lexer) -> Unwatch:
+def _unwatch(lexer: Lexer) -> Unwatch | UnwatchServer:
     args = _args("unwatch", lexer)
     args.no_more_than(2)
+    server = _server_name(args)
+    if server is not None:
+        return UnwatchServer(server, _channel(args, 1))
     return Unwatch(_agent_ref(args), _channel(args, 1))
+
+
+def _server_name(args: Args) -> str | None:
+    """The name in ``server:<name>``, or None when the first word names an agent."""
+    token = args.positional(0)
+    if token is None or token.mention is not None:
+        return None
+    text = token.value.strip()
+    if not text.lower().startswith(SERVER_PREFIX):
+        return None
+    name = text[len(SERVER_PREFIX) :].strip()
+    if not name:
+        raise args.fail(f"missing the server name after '{SERVER_PREFIX}' (see ACCBOT_SERVERS)")
+    return name
+
+
+def _drop(args: Args, value: str | None) -> int | None:
+    if value is None:
+        return None
+    match = DROP_PATTERN.match(value.strip())
+    if match is None or not 1 <= int(match.group(1)) <= 99:
+        raise args.fail(
+            f"--drop '{value}' is not a percentage from 1 to 99 (--drop 50 alerts a data "
+            "count more than half below the usual)"
+        )
+    return int(match.group(1))
+
+
+def _escalation(args: Args, value: str | None) -> Escalation | None:
+    if value is None:
+        return None
+    try:
+        after = parse_duration(value)
+    except ValueError as exc:
+        raise args.fail(f"--escalate: {exc}") from None
+    if not MIN_ESCALATE <= after <= MAX_ESCALATE:
+        raise args.fail(
+            f"--escalate waits from {duration_text(MIN_ESCALATE)} to "
+            f"{duration_text(MAX_ESCALATE)}, not '{value}'"
+        )
+    return Escalation(after, _person(args, args.targets["--escalate"]))
+
+
+def _person(args: Args, token: Token) -> str:
+    """A user or user group to mention, as the ID Slack sent (or typed as an ID)."""
+    mention = token.mention
+    if mention is not None and mention.kind == "#":
+        raise args.fail(f"'{token.value}' is a channel; --escalate names a user or a group")
+    if mention is not None and PERSON_ID.match(mention.id):
+        return mention.id
+    if mention is None:
+        match = PERSON_ID.match(token.value.strip())
+        if match:
+            return match.group(1)
+    raise args.fail(
+        f"can't tell who '{token.value}' is: --escalate names a user or a user group picked "
+        "from Slack's autocomplete (type @ and choose), or their ID (U… or S…)"
+    )
 
 
 def _watching(lexer: Lexer) -> ListWatches:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,6 +47,7 @@ RUN_ID = 128
 SLACK_ID = 32
 SLACK_TS = 32
 STATE = 16
+SERVER_NAME = 128
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -73,8 +75,47 @@ class Watch(Base):
     agent_id: Mapped[str] = mapped_column(String(AGENT_ID))
     channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
     all_states: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Data quality (ACC only): a successful run with no data, or with a data count more
+    # than drop_percent below the median of the agent's recent successful runs.
+    empty_alerts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    drop_percent: Mapped[int | None] = mapped_column(Integer)
+    # --escalate: who (a U… user or S… group) is mentioned when an alert is still
+    # unacknowledged after escalate_seconds.
+    escalate_seconds: Mapped[int | None] = mapped_column(Integer)
+    escalate_to: Mapped[str | None] = mapped_column(String(SLACK_ID))
     created_by: Mapped[str] = mapped_column(String(SLACK_ID))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServerWatch(Base):
+    """A channel watching one SE server of ACCBOT_SERVERS, by name (never its key)."""
+
+    __tablename__ = "server_watches"
+    __table_args__ = (UniqueConstraint("server_name", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_name: Mapped[str] = mapped_column(String(SERVER_NAME))
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunDataCount(Base):
+    """The data count of one successful run, kept for the median a ``--drop`` watch
+    compares new runs with. A few dozen of the newest per agent are kept."""
+
+    __tablename__ = "run_data_counts"
+    __table_args__ = (
+        UniqueConstraint("kind", "agent_id", "run_id"),
+        Index("ix_run_data_counts_kind_agent_id_started", "kind", "agent_id", "started"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(KIND))
+    agent_id: Mapped[str] = mapped_column(String(AGENT_ID))
+    run_id: Mapped[str] = mapped_column(String(RUN_ID))
+    started: Mapped[datetime]
+    data_count: Mapped[int] = mapped_column(Integer)
 
 
 class RunCursor(Base):

@@ -1,8 +1,9 @@
-"""Watches: which channel is told about which agent's runs."""
+"""Watches: which channel is told about which agent's runs, and about what."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
@@ -14,6 +15,27 @@ from accbot.store.models import WATCH_KINDS, Watch
 from accbot.store.types import utcnow
 
 
+@dataclass(frozen=True)
+class WatchOptions:
+    """What a watch alerts on besides failures, and whom it escalates to."""
+
+    all_states: bool = False
+    empty_alerts: bool = False
+    drop_percent: int | None = None
+    escalate_seconds: int | None = None
+    escalate_to: str | None = None
+
+    @classmethod
+    def of(cls, watch: Watch) -> WatchOptions:
+        return cls(
+            all_states=watch.all_states,
+            empty_alerts=watch.empty_alerts,
+            drop_percent=watch.drop_percent,
+            escalate_seconds=watch.escalate_seconds,
+            escalate_to=watch.escalate_to,
+        )
+
+
 def add_watch(
     session: Session,
     *,
@@ -23,14 +45,17 @@ def add_watch(
     channel_id: str,
     created_by: str,
     all_states: bool = False,
+    options: WatchOptions | None = None,
     now: datetime | None = None,
 ) -> tuple[Watch, bool]:
     """Watch an agent in a channel; returns the watch and whether it is new.
 
-    Watching again updates ``all_states`` (the ``--all`` flag) of the existing watch.
+    Watching again replaces the options (``--all``, ``--empty``, ``--drop``,
+    ``--escalate``) of the existing watch. ``options`` wins over ``all_states``.
     """
     if kind not in WATCH_KINDS:
         raise ValueError(f"watch kind must be one of {WATCH_KINDS}, not {kind!r}")
+    options = options or WatchOptions(all_states=all_states)
     created = insert_if_absent(
         session,
         Watch,
@@ -39,7 +64,7 @@ def add_watch(
             "agent_ref": agent_ref,
             "agent_id": agent_id,
             "channel_id": channel_id,
-            "all_states": all_states,
+            **asdict(options),
             "created_by": created_by,
             "created_at": now or utcnow(),
         },
@@ -47,8 +72,9 @@ def add_watch(
     watch = _find(session, kind, agent_ref, channel_id)
     if watch is None:  # removed by someone else between the two statements
         raise LookupError(f"watch of {kind}:{agent_ref} in {channel_id} vanished while adding")
-    if not created and watch.all_states != all_states:
-        watch.all_states = all_states
+    if not created and WatchOptions.of(watch) != options:
+        for name, value in asdict(options).items():
+            setattr(watch, name, value)
         session.flush()
     return watch, created
 

@@ -18,9 +18,10 @@ GRAMMAR_COMMANDS = {
 
 
 def as_slack_sends(example: str) -> str:
-    """Help shows what the user types; a channel picked from Slack's autocomplete arrives
-    escaped, as a channel link."""
-    return example.removeprefix("/acc ").replace("#alerts", "<#C0123ABCD|alerts>")
+    """Help shows what the user types; a channel or group picked from Slack's autocomplete
+    arrives escaped, as a link."""
+    example = example.removeprefix("/acc ").replace("#alerts", "<#C0123ABCD|alerts>")
+    return example.replace("@oncall", "<!subteam^S0123ABCD|@oncall>")
 
 
 def test_help_covers_exactly_the_grammar() -> None:
