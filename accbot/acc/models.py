@@ -8,6 +8,7 @@ dataclass, and request bodies are built by ``to_json`` so the wire names (camelC
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
@@ -448,3 +449,28 @@ class ServerStatus:
             cpu_threshold=_opt_int(data.get("cpuThreshold")),
             memory_threshold=_opt_int(data.get("memoryThreshold")),
         )
+
+    @property
+    def cpu_percent(self) -> float | None:
+        """The current CPU usage: the first figure of ``cpuUsages`` ("0%, a:2%, p:20%")."""
+        return usage_percent(self.cpu_usages)
+
+    @property
+    def memory_percent(self) -> float | None:
+        """The current memory usage: the first figure of ``memoryUsages``."""
+        return usage_percent(self.memory_usages)
+
+
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def usage_percent(usages: str | None) -> float | None:
+    """The leading percentage of an ACC usage text ("6%, a:13%, p: 23 % " -> 6.0).
+
+    The document shows the current figure first, then ``a:`` and ``p:`` figures it does
+    not explain; only the first is compared with ACC's thresholds. None when absent.
+    """
+    if not usages:
+        return None
+    match = _PERCENT.match(usages)
+    return float(match.group(1)) if match else None

@@ -915,6 +915,35 @@ class SimState:
             self.servers[(ip_address, port)] = server
             return server
 
+    def set_server(
+        self,
+        ip_address: str,
+        port: int,
+        *,
+        online: bool | None = None,
+        cpu_usages: str | None = None,
+        memory_usages: str | None = None,
+        cpu_threshold: int | None = None,
+        memory_threshold: int | None = None,
+    ) -> KnownServer:
+        """Change a known server on cue: take it offline (``api/server/check`` then answers
+        "Unable to connect"), or set its usage texts ("95%, a:60%, p:99%") and thresholds."""
+        changes = {
+            "online": online,
+            "cpu_usages": cpu_usages,
+            "memory_usages": memory_usages,
+            "cpu_threshold": cpu_threshold,
+            "memory_threshold": memory_threshold,
+        }
+        with self._lock:
+            server = self.servers.get((ip_address, port))
+            if server is None:
+                raise KeyError(f"no server {ip_address}:{port} (add_server first)")
+            for name, value in changes.items():
+                if value is not None:
+                    setattr(server, name, value)
+            return copy.deepcopy(server)
+
     def check_server(self, key: str, ip_address: str, port: int, use_ssl: bool) -> dict[str, Any]:
         """The body of ``api/server/check``: isError plus usage figures when reachable."""
         with self._lock:

@@ -19,6 +19,7 @@ from accbot.acc.models import (
     ServerStatus,
     StartRequest,
     parse_input_parameters,
+    usage_percent,
 )
 from tests.acc import samples
 
@@ -190,3 +191,11 @@ def test_server_check_request_builds_the_document_body_and_hides_the_key():
     )
     assert request.to_json() == json.loads(samples.SERVER_CHECK_BODY)
     assert "3f8fb288" not in repr(request)
+
+
+def test_server_usage_is_read_from_the_first_figure_of_acc_usage_texts():
+    status = ServerStatus.from_json(json.loads(samples.SERVER_STATUS))
+    assert (status.cpu_percent, status.memory_percent) == (0.0, 6.0)
+    assert usage_percent(" 97.5 %, a:13%, p:23%") == 97.5
+    assert usage_percent(None) is None
+    assert usage_percent("n/a") is None

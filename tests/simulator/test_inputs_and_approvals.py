@@ -88,3 +88,23 @@ def test_server_check_reports_a_wrong_key_and_an_unknown_server(http, state):
     unknown = http.post("/api/server/check", json={**body, "ipAddress": "10.9.9.9"}).json()
     assert unknown["isError"] is True
     assert http.post("/api/server/check", json={"key": "k"}).status_code == 400
+
+
+def test_a_test_can_take_a_server_offline_or_over_its_thresholds(http, state):
+    state.add_server("10.0.0.6", 8004, "k6")
+    body = {"key": "k6", "ipAddress": "10.0.0.6", "port": 8004, "serverRefresh": True}
+
+    state.set_server("10.0.0.6", 8004, cpu_usages="100%, a:80%, p:100%", memory_threshold=80)
+    busy = http.post("/api/server/check", json=body).json()
+    assert busy["isError"] is False
+    assert (busy["cpuUsages"], busy["cpuThreshold"]) == ("100%, a:80%, p:100%", 100)
+    assert busy["memoryThreshold"] == 80
+
+    state.set_server("10.0.0.6", 8004, online=False)
+    down = http.post("/api/server/check", json=body).json()
+    assert down["isError"] is True and "Unable to connect" in down["message"]
+
+    state.set_server("10.0.0.6", 8004, online=True)
+    assert http.post("/api/server/check", json=body).json()["isError"] is False
+    with pytest.raises(KeyError):
+        state.set_server("10.9.9.9", 8004, online=False)

@@ -1,0 +1,56 @@
+"""Is an SE server in trouble? ACC's ``api/server/check`` answer judged by ACC's own rules.
+
+A server is in trouble when ACC cannot reach it (``isError``: unreachable, or the key was
+refused) or when its current CPU or memory usage is at or over the threshold ACC reports
+with it (``cpuThreshold``, ``memoryThreshold``). A threshold ACC leaves out (or 0) is not
+checked. Pure: the answer goes in, a verdict comes out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accbot.acc.models import ServerStatus
+
+UNREACHABLE = "Unreachable"
+OVER_THRESHOLD = "Over threshold"
+
+
+@dataclass(frozen=True)
+class ServerCondition:
+    """``trouble`` None means healthy; ``reasons`` say what is wrong, in plain words."""
+
+    trouble: str | None  # UNREACHABLE or OVER_THRESHOLD
+    reasons: tuple[str, ...] = ()
+    cpu_percent: float | None = None
+    memory_percent: float | None = None
+
+    @property
+    def healthy(self) -> bool:
+        return self.trouble is None
+
+
+def assess(status: ServerStatus) -> ServerCondition:
+    """ACC's message is kept as a reason for an unreachable server (the caller blanks
+    the key out of it first, and views escape it)."""
+    if status.is_error:
+        return ServerCondition(UNREACHABLE, (status.message or "ACC could not reach it",))
+    cpu, memory = status.cpu_percent, status.memory_percent
+    reasons = [
+        f"{what} {_percent(value)} (threshold {threshold}%)"
+        for what, value, threshold in (
+            ("CPU", cpu, status.cpu_threshold),
+            ("memory", memory, status.memory_threshold),
+        )
+        if value is not None and threshold and value >= threshold
+    ]
+    return ServerCondition(
+        OVER_THRESHOLD if reasons else None,
+        tuple(reasons),
+        cpu_percent=cpu,
+        memory_percent=memory,
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%"
