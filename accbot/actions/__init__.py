@@ -14,6 +14,7 @@ ACTION_MODULES = (
     "accbot.actions.servers",
     "accbot.actions.audit_log",
     "accbot.actions.watches",
+    "accbot.actions.server_watches",
 )
 
 

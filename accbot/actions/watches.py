@@ -4,6 +4,10 @@ A new watch resolves the agent (an unknown one is refused with ACC's 404) and st
 agent's cursor from its current history, so nothing older than the watch is alerted.
 The channel is the one named, else the one the command came from, else
 ACCBOT_ALERT_CHANNEL. Mutes hold an agent's alerts back until they expire by themselves.
+
+A watch's options (``--all``, ``--empty``, ``--drop``, ``--escalate``) are stored with
+it; watching again with other options replaces them. The escalation is only stored and
+listed here: the step that mentions the person is not built yet.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput, NotConfigured
 from accbot.actions.results import AnnouncedNotice, Notice
+from accbot.commands.durations import duration_text as span_text
 from accbot.commands.model import AgentRef, ListWatches, Mute, Unwatch, Watch
 from accbot.store import mutes as store_mutes
+from accbot.store import server_watches as store_server_watches
 from accbot.store import watches as store_watches
 from accbot.store.models import Watch as WatchRow
+from accbot.store.watches import WatchOptions
 from accbot.watcher.baseline import start_cursor
 from accbot.watcher.sources import UnknownWatchKind, WatchKind, watch_kind
 
@@ -36,13 +43,14 @@ def watch(
     progress: Progress | None = None,
 ) -> Notice:
     agent = command.agent
-    channel = _channel(command.channel_id, actor, services)
+    channel = watch_channel(command.channel_id, actor, services)
     agent_id = _kind(services, agent).resolve(services, agent.ref)
     start_cursor(services, agent.kind, agent_id)
-    what = "every end state" if command.all_states else "failures"
+    options = watch_options(command)
+    what = describe_options(options)
     with services.db.session() as session:
         before = _find(session, agent, channel)
-        if before is not None and before.all_states == command.all_states:
+        if before is not None and WatchOptions.of(before) == options:
             return Notice(text=f"`{agent}` is already watched in <#{channel}> (alerts on {what}).")
         store_watches.add_watch(
             session,
@@ -51,11 +59,41 @@ def watch(
             agent_id=agent_id,
             channel_id=channel,
             created_by=actor.user_id,
-            all_states=command.all_states,
+            options=options,
             now=services.clock(),
         )
     verb = "changed the watch of" if before is not None else "started watching"
     return AnnouncedNotice(text=f"{verb} `{agent}` in <#{channel}>: alerts on {what}.")
+
+
+def watch_options(command: Watch) -> WatchOptions:
+    escalate = command.escalate
+    return WatchOptions(
+        all_states=command.all_states,
+        empty_alerts=command.empty,
+        drop_percent=command.drop_percent,
+        escalate_seconds=int(escalate.after.total_seconds()) if escalate else None,
+        escalate_to=escalate.target_id if escalate else None,
+    )
+
+
+def describe_options(options: WatchOptions) -> str:
+    """"failures, empty runs; escalated to <@U…> after 30m": what a watch alerts on."""
+    kinds = ["every end state" if options.all_states else "failures"]
+    if options.empty_alerts:
+        kinds.append("empty runs")
+    if options.drop_percent is not None:
+        kinds.append(f"data counts more than {options.drop_percent}% below the median")
+    text = ", ".join(kinds)
+    if options.escalate_seconds and options.escalate_to:
+        after = span_text(timedelta(seconds=options.escalate_seconds))
+        text += f"; unacknowledged after {after}, {mention(options.escalate_to)} is told"
+    return text
+
+
+def mention(person_id: str) -> str:
+    """A user (U…/W…) or user group (S…) ID as Slack mentions it."""
+    return f"<!subteam^{person_id}>" if person_id.startswith("S") else f"<@{person_id}>"
 
 
 @handles(Unwatch)
@@ -68,7 +106,7 @@ def unwatch(
     progress: Progress | None = None,
 ) -> AnnouncedNotice:
     agent = command.agent
-    channel = _channel(command.channel_id, actor, services)
+    channel = watch_channel(command.channel_id, actor, services)
     with services.db.session() as session:
         found = _find(session, agent, channel)
         removed = found is not None and store_watches.remove_watch(
@@ -86,18 +124,26 @@ def list_watches(command: ListWatches, actor: Actor, services: Services) -> Noti
     now = services.clock()
     with services.db.session() as session:
         watches = list(store_watches.list_watches(session))
+        servers = list(store_server_watches.list_server_watches(session))
         mutes = list(store_mutes.active_mutes(session, now))
-    if not watches and not mutes:
+    if not watches and not mutes and not servers:
         return Notice(
             text="Nothing is watched. `/acc watch <agentPath>` starts alerting a channel."
         )
     lines = [f"*Watches* ({len(watches)})" if watches else "*Watches*: none"]
     for entry in watches[:MAX_LISTED]:
-        what = "every end state" if entry.all_states else "failures"
+        what = describe_options(WatchOptions.of(entry))
         ref = AgentRef(entry.kind, entry.agent_ref)  # type: ignore[arg-type]
         lines.append(f"• `{ref}` in <#{entry.channel_id}>: {what} (by <@{entry.created_by}>)")
     if len(watches) > MAX_LISTED:
         lines.append(f"… and {len(watches) - MAX_LISTED} more")
+    if servers:
+        lines.append(f"*Servers* ({len(servers)})")
+        for server in servers[:MAX_LISTED]:
+            lines.append(
+                f"• `server:{server.server_name}` in <#{server.channel_id}> "
+                f"(by <@{server.created_by}>)"
+            )
     if mutes:
         lines.append(f"*Muted* ({len(mutes)})")
         for entry in mutes[:MAX_LISTED]:
@@ -150,7 +196,7 @@ def _moment(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _channel(named: str | None, actor: Actor, services: Services) -> str:
+def watch_channel(named: str | None, actor: Actor, services: Services) -> str:
     channel = named or actor.channel_id or services.settings.ACCBOT_ALERT_CHANNEL
     if not channel:
         raise InvalidInput(
