@@ -16,6 +16,7 @@ from accbot.config import Settings
 from accbot.http import build_asgi
 from accbot.runtime import build_services, close_services
 from accbot.slack.app import build_bolt_app, build_web_client
+from accbot.watcher.service import WatcherService
 
 logger = logging.getLogger("accbot")
 
@@ -40,17 +41,12 @@ def serve(settings: Settings) -> int:
         else:
             serve_http(bolt_app, services, settings, watcher)
     finally:
-        if watcher is not None:
-            watcher.stop()
+        watcher.stop()
         close_services(services)
     return 0
 
 
-def start_watcher(services, client):
-    try:
-        from accbot.watcher.service import WatcherService
-    except ImportError:
-        return None
+def start_watcher(services, client) -> WatcherService:
     watcher = WatcherService(services, client)
     watcher.start()
     return watcher

@@ -18,17 +18,21 @@ SAMPLE_RUN = "9040f86d-bbc1-4038-9868-501145cc2370"
 
 
 @pytest.fixture
-def services(tmp_path):
-    with SimulatorServer(token="cli-token") as acc:
-        settings = load_settings(
-            ACC_BASE_URL=acc.url, ACC_API_TOKEN="cli-token", DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}"
-        )
-        built = build_services(settings)
-        built.roles = RoleChecker(admins=["cli:tester"])
-        built.db.migrate()
-        built.extras["acc"] = acc
-        yield built
-        close_services(built)
+def acc():
+    with SimulatorServer(token="cli-token") as sim:
+        yield sim
+
+
+@pytest.fixture
+def services(acc, tmp_path):
+    settings = load_settings(
+        ACC_BASE_URL=acc.url, ACC_API_TOKEN="cli-token", DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}"
+    )
+    built = build_services(settings)
+    built.roles = RoleChecker(admins=["cli:tester"])
+    built.db.migrate()
+    yield built
+    close_services(built)
 
 
 def run(argv, services, monkeypatch) -> tuple[int, str]:
@@ -90,19 +94,17 @@ def test_schedules_show_cron_zone_and_state(services, monkeypatch):
     assert "d9c944df-93a7-ea77-f7b7-fa0b9c579917" in text and "AUS Eastern Standard Time" in text
 
 
-def test_a_destructive_bulk_command_asks_for_yes_and_changes_nothing(services, monkeypatch):
+def test_a_destructive_bulk_command_asks_for_yes_and_changes_nothing(services, acc, monkeypatch):
     code, text = run(["schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch)
     assert code == 3
     assert "--yes" in text
-    sim = services.extras["acc"]
-    assert sim.state.count_requests("DELETE", "/api/job") == 0
+    assert acc.state.count_requests("DELETE", "/api/job") == 0
 
 
-def test_with_yes_the_bulk_command_runs(services, monkeypatch):
+def test_with_yes_the_bulk_command_runs(services, acc, monkeypatch):
     code, text = run(["--yes", "schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch)
     assert code == 0
-    sim = services.extras["acc"]
-    assert sim.state.count_requests("DELETE", "/api/job") == 1
+    assert acc.state.count_requests("DELETE", "/api/job") == 1
 
 
 def test_audit_lists_cli_changes(services, monkeypatch):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import handles
 from accbot.actions.errors import InvalidInput
 from accbot.actions.results import AgentOverview
 from accbot.commands.model import ShowAgent
@@ -12,7 +11,6 @@ from accbot.commands.roles import Role
 LATEST_RUNS = 5
 
 
-@handles(ShowAgent)
 def show_agent(command: ShowAgent, actor: Actor, services: Services) -> AgentOverview:
     if command.agent.is_sas:
         raise InvalidInput(
@@ -25,7 +23,7 @@ def show_agent(command: ShowAgent, actor: Actor, services: Services) -> AgentOve
         agent=agent,
         runs=runs,
         schedules=schedules,
-        can_operate=services.roles.holds(actor.user_id, Role.OPERATOR),
-        can_approve=services.roles.holds(actor.user_id, Role.APPROVER),
+        can_operate=actor.holds(Role.OPERATOR),
+        can_approve=actor.holds(Role.APPROVER),
         portal_url=services.acc_link(),
     )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import handles
 from accbot.actions.results import AuditEntryView, AuditList
 from accbot.commands.model import ShowAudit
 from accbot.store import audit
 
 
-@handles(ShowAudit)
 def show_audit(command: ShowAudit, actor: Actor, services: Services) -> AuditList:
     with services.db.session() as session:
         entries = [

@@ -4,13 +4,10 @@ for the command texts that "Confirm" buttons re-run."""
 from __future__ import annotations
 
 import re
-import threading
 
 from accbot.acc.models import Agent
 from accbot.actions.context import Services
 
-_PATHS_KEY = "agent_paths"
-_lock = threading.Lock()
 _ESCAPED = re.compile(r"[\"'“”„‘’‚\\]")  # the lexer's quotes and its escape character
 _NEEDS_QUOTES = re.compile(r"[\s\"'“”„‘’‚\\]")
 
@@ -19,14 +16,12 @@ def resolve_agent(services: Services, path: str) -> Agent:
     """Look an agent up by path (the client caches it) and remember id -> path,
     so that answers about a run can name its agent instead of a GUID."""
     agent = services.acc.get_agent(path)
-    with _lock:
-        services.extras.setdefault(_PATHS_KEY, {})[agent.agent_id] = path
+    services.agent_paths.remember(agent.agent_id, path)
     return agent
 
 
 def agent_label(services: Services, agent_id: str) -> str:
-    with _lock:
-        return services.extras.get(_PATHS_KEY, {}).get(agent_id, agent_id)
+    return services.agent_paths.label(agent_id)
 
 
 def quote_word(text: str) -> str:

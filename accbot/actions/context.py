@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from accbot.actions.approvals.locks import RequestLocks
+from accbot.actions.known_names import KnownNames
+from accbot.commands.roles import Role
 
 if TYPE_CHECKING:
     from accbot.acc.client import AccClient
@@ -13,6 +17,9 @@ if TYPE_CHECKING:
     from accbot.config import Settings
     from accbot.sas.client import SasClient
     from accbot.store.db import Database
+
+
+WAIT_POLL_SECONDS = 2.0
 
 
 def utcnow() -> datetime:
@@ -27,6 +34,10 @@ class Actor:
     channel_id: str | None = None
     source: str = "slack"  # slack | cli | watcher
     name: str | None = None  # as people know them; ACC's logs name the person by it
+    roles: frozenset[Role] = frozenset()  # filled by the dispatcher, read by handlers
+
+    def holds(self, role: Role) -> bool:
+        return role is Role.VIEWER or role in self.roles
 
 
 @dataclass
@@ -39,7 +50,14 @@ class Services:
     roles: RoleChecker
     sas: SasClient | None = None
     clock: Callable[[], datetime] = utcnow
-    extras: dict[str, Any] = field(default_factory=dict)
+    # how often ``start --wait`` asks ACC whether the run has ended (tests shorten it)
+    wait_poll_seconds: float = WAIT_POLL_SECONDS
+    # agent id -> the path it was looked up by, so answers about runs name the agent
+    agent_paths: KnownNames = field(default_factory=KnownNames)
+    # SAS catalog agent id -> its name, read once per process
+    sas_agent_names: KnownNames = field(default_factory=KnownNames)
+    # one lock per approval request being decided in this process
+    approval_locks: RequestLocks = field(default_factory=RequestLocks)
 
     def acc_link(self, *parts: str) -> str:
         """A link into the ACC web portal (ACCBOT_ACC_WEB_URL, else ACC_BASE_URL)."""

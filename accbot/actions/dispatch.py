@@ -1,45 +1,30 @@
 """One entry point for every front end: check the role, run the action, audit it.
 
 Slack commands, buttons, modals, the CLI and the watcher's buttons all end here, so a
-permission or audit rule is written once. Handlers register per command type.
+permission or audit rule is written once, and only here: the handler for each command
+type comes from the literal table in ``accbot.actions.registry``; handlers neither
+check roles nor write the audit log. The actor's roles are looked up once, here, and
+handed to the handler on the actor (``actor.holds``), for what it shows (which buttons)
+and for the rules that depend on them (an admin may decide their own approval request).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import PermissionDenied, Refused
-from accbot.actions.results import ConfirmationRequired, OpenModal, Result
-from accbot.commands.roles import Role, required_role
+from accbot.actions.handler import Progress
+from accbot.actions.registry import HANDLERS
+from accbot.actions.results import Pending, Result
+from accbot.commands.roles import required_role
 from accbot.store import audit
 
 logger = logging.getLogger("accbot.actions")
 
-Handler = Callable[..., Result]
-Progress = Callable[[Result], None]
-C = TypeVar("C")
-
-_HANDLERS: dict[type, Handler] = {}
-
-ROLE_WORDS = {
-    Role.OPERATOR: "operator",
-    Role.APPROVER: "approver",
-    Role.ADMIN: "admin",
-    Role.VIEWER: "viewer",
-}
-
-
-def handles(command_type: type[C]) -> Callable[[Handler], Handler]:
-    def register(func: Handler) -> Handler:
-        _HANDLERS[command_type] = func
-        return func
-
-    return register
+MAX_DETAIL_CHARS = 500
 
 
 def command_name(command: Any) -> str:
@@ -79,29 +64,30 @@ def execute(
 
     Mutating handlers take ``confirmed`` (a destructive bulk command runs only once the
     person clicked "Confirm") and ``progress`` (called with an intermediate result, e.g.
-    "run started" before ``--wait`` follows the run to its end).
+    "run started" before ``--wait`` follows the run to its end). Every outcome of a
+    mutating command is audited: refused, error, or ok, except a ``Pending`` result
+    (nothing has changed yet while a Confirm click or a form's submission is awaited).
     """
-    _ensure_registered()
-    handler = _HANDLERS.get(type(command))
+    handler = HANDLERS.get(type(command))
     if handler is None:
         raise LookupError(f"no action handles {type(command).__name__}")
     role = required_role(command)
     mutating = is_mutating(command)
     name = command_name(command)
-    if not services.roles.holds(actor.user_id, role):
+    actor = dataclasses.replace(actor, roles=services.roles.roles_of(actor.user_id))
+    if not actor.holds(role):
         if mutating:
-            _audit(services, actor, name, command, "refused", f"needs {ROLE_WORDS[role]}")
-        raise PermissionDenied(f"use /acc {name}", ROLE_WORDS[role])
+            _audit(services, actor, name, command, "refused", f"needs {role.value}")
+        raise PermissionDenied(f"use /acc {name}", role)
     if not mutating:
         return handler(command, actor, services)
     try:
         result = handler(command, actor, services, confirmed=confirmed, progress=progress)
     except Exception as exc:
         outcome = "refused" if isinstance(exc, Refused) else "error"
-        _audit(services, actor, name, command, outcome, str(exc)[:500])
+        _audit(services, actor, name, command, outcome, str(exc))
         raise
-    # Nothing has changed yet while a Confirm click or a modal's submission is awaited.
-    if not isinstance(result, ConfirmationRequired | OpenModal):
+    if not isinstance(result, Pending):
         _audit(services, actor, name, command, "ok", getattr(result, "summary", None))
     return result
 
@@ -117,26 +103,7 @@ def _audit(
                 action=name,
                 arguments=command_arguments(command),
                 result=result,
-                detail=detail,
+                detail=detail[:MAX_DETAIL_CHARS] if detail else detail,
             )
     except Exception:  # the audit must not hide the action's own outcome
         logger.exception("could not write the audit entry for %s", name)
-
-
-_registration_lock = threading.Lock()
-_registered = False
-
-
-def _ensure_registered() -> None:
-    """Import the action modules once so their @handles decorators run; the lock keeps
-    a concurrent first request from seeing a half-filled table."""
-    global _registered
-    if _registered:
-        return
-    with _registration_lock:
-        if _registered:
-            return
-        from accbot.actions import register_all
-
-        register_all()
-        _registered = True

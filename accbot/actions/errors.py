@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from accbot.actions.roles import ROLE_SETTINGS
+from accbot.commands.roles import Role
+
 
 class ActionError(Exception):
     def __init__(self, message: str) -> None:
@@ -24,8 +27,13 @@ class Refused(ActionError):
 
 
 class PermissionDenied(Refused):
-    def __init__(self, action: str, role: str) -> None:
-        super().__init__(f"You need the {role} role to {action}.")
+    """Names the setting that grants the role, so the person knows what to ask for."""
+
+    def __init__(self, action: str, role: Role) -> None:
+        super().__init__(
+            f"You need the {role.value} role to {action}: ask for your Slack user ID "
+            f"(or a user group you are in) to be added to {ROLE_SETTINGS[role]}."
+        )
         self.action = action
         self.role = role
 

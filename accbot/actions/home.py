@@ -1,4 +1,7 @@
-"""What the App Home shows, gathered from the store and the role settings."""
+"""What the App Home shows, gathered from the store and the role settings.
+
+The Slack view only lays this out; it fetches nothing itself.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass, field
 
 from accbot.actions.context import Services
 from accbot.commands.roles import Role
+from accbot.store import audit, watches
 
 logger = logging.getLogger("accbot.actions")
 
@@ -30,13 +34,8 @@ class HomeSummary:
 
 
 def home_summary(services: Services, user_id: str) -> HomeSummary:
-    roles = [
-        role.value
-        for role in (Role.OPERATOR, Role.APPROVER, Role.ADMIN)
-        if services.roles.holds(user_id, role)
-    ]
-    from accbot.store import audit, watches
-
+    held = services.roles.roles_of(user_id)
+    roles = [role.value for role in (Role.OPERATOR, Role.APPROVER, Role.ADMIN) if role in held]
     with services.db.session() as session:
         watch_lines = [
             WatchLine(

@@ -14,8 +14,8 @@ from typing import ClassVar
 from accbot.acc.client import UnsupportedInputFile
 from accbot.actions.common import quote_word, resolve_agent
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput
+from accbot.actions.handler import Progress
 from accbot.actions.results import ConfirmationRequired, Mutation, OpenModal
 from accbot.commands.model import AddInputs, ClearInputs, Command, DisableInputs
 
@@ -52,7 +52,6 @@ class UploadInputs(Command):
     mutating: ClassVar[bool] = True
 
 
-@handles(AddInputs)
 def add_inputs(
     command: AddInputs,
     actor: Actor,
@@ -65,7 +64,6 @@ def add_inputs(
     return OpenModal(kind=INPUTS_MODAL, agent_path=command.agent_path, agent_id=agent.agent_id)
 
 
-@handles(UploadInputs)
 def upload_inputs(
     command: UploadInputs,
     actor: Actor,
@@ -89,7 +87,6 @@ def upload_inputs(
     )
 
 
-@handles(ClearInputs)
 def clear_inputs(
     command: ClearInputs,
     actor: Actor,
@@ -114,7 +111,6 @@ def clear_inputs(
     )
 
 
-@handles(DisableInputs)
 def disable_inputs(
     command: DisableInputs,
     actor: Actor,

@@ -7,8 +7,8 @@ from accbot.acc.errors import NotFound
 from accbot.acc.models import JobStartRequest, JobStatus
 from accbot.actions.common import agent_label, resolve_agent
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput
+from accbot.actions.handler import Progress
 from accbot.actions.results import FileResult, JobDetail, JobList, Mutation
 from accbot.actions.runs import data_file, log_file
 from accbot.commands.model import (
@@ -24,7 +24,6 @@ from accbot.commands.model import (
 STATUS_BY_SLUG = {status.slug: status for status in JobStatus}
 
 
-@handles(StartJob)
 def start_job(
     command: StartJob,
     actor: Actor,
@@ -48,14 +47,12 @@ def start_job(
     )
 
 
-@handles(ListJobs)
 def list_jobs(command: ListJobs, actor: Actor, services: Services) -> JobList:
     agent = resolve_agent(services, command.agent_path)
     jobs = services.acc.get_job_history(agent.agent_id, count=command.count)
     return JobList(agent_label=command.agent_path, jobs=jobs, portal_url=services.acc_link())
 
 
-@handles(ShowJob)
 def show_job(command: ShowJob, actor: Actor, services: Services) -> JobDetail:
     job = services.acc.get_job_run(command.job_run_id)
     return JobDetail(
@@ -63,7 +60,6 @@ def show_job(command: ShowJob, actor: Actor, services: Services) -> JobDetail:
     )
 
 
-@handles(ListJobRuns)
 def list_job_runs(command: ListJobRuns, actor: Actor, services: Services) -> JobDetail:
     """ACC lists a job's agent runs by the job's per-agent number (``runId``), so the job
     run named by its ID is read first for that number."""
@@ -86,7 +82,6 @@ def list_job_runs(command: ListJobRuns, actor: Actor, services: Services) -> Job
     )
 
 
-@handles(JobLogs)
 def job_logs(command: JobLogs, actor: Actor, services: Services) -> FileResult:
     data = services.acc.get_job_logs(command.job_run_id)
     return log_file(
@@ -94,7 +89,6 @@ def job_logs(command: JobLogs, actor: Actor, services: Services) -> FileResult:
     )
 
 
-@handles(JobData)
 def job_data(command: JobData, actor: Actor, services: Services) -> FileResult:
     try:
         data = services.acc.get_job_data(command.job_run_id)
@@ -109,7 +103,6 @@ def job_data(command: JobData, actor: Actor, services: Services) -> FileResult:
     )
 
 
-@handles(SetJobStatus)
 def set_job_status(
     command: SetJobStatus,
     actor: Actor,

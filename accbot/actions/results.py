@@ -137,7 +137,13 @@ class AuditList(Result):
 
 
 @dataclass(frozen=True)
-class ConfirmationRequired(Result):
+class Pending(Result):
+    """Nothing has changed yet: a Confirm click or a form's submission is awaited, so
+    the dispatcher does not audit it as done."""
+
+
+@dataclass(frozen=True)
+class ConfirmationRequired(Pending):
     """A destructive bulk command waits for a "Confirm" click before it runs."""
 
     prompt: str
@@ -145,7 +151,7 @@ class ConfirmationRequired(Result):
 
 
 @dataclass(frozen=True)
-class OpenModal(Result):
+class OpenModal(Pending):
     """The front end should open a modal (e.g. ``/acc inputs add``)."""
 
     kind: str

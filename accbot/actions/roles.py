@@ -21,6 +21,14 @@ GROUP_CACHE_SECONDS = 300.0
 
 GroupMembers = Callable[[str], Iterable[str]]
 
+ROLE_SETTINGS: dict[Role, str] = {
+    Role.VIEWER: "ACCBOT_VIEWERS",
+    Role.OPERATOR: "ACCBOT_OPERATORS",
+    Role.APPROVER: "ACCBOT_APPROVERS",
+    Role.ADMIN: "ACCBOT_ADMINS",
+}
+"""The setting that lists who holds each role, named in every refusal."""
+
 
 class RoleChecker:
     def __init__(
@@ -73,6 +81,11 @@ class RoleChecker:
         if role is Role.ADMIN:
             return False
         return self._listed(user_id, self._lists[role])
+
+    def roles_of(self, user_id: str) -> frozenset[Role]:
+        """Every role ``user_id`` holds (viewer always): the dispatcher asks once per
+        action and hands the answer to the handler on the actor."""
+        return frozenset(role for role in Role if self.holds(user_id, role))
 
     def _listed(self, user_id: str, ids: tuple[str, ...]) -> bool:
         if user_id in ids:

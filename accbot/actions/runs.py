@@ -10,8 +10,8 @@ from accbot.acc.errors import NotFound
 from accbot.acc.models import AgentRun, RunMethod, StartRequest
 from accbot.actions.common import agent_label, resolve_agent
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput
+from accbot.actions.handler import Progress
 from accbot.actions.results import FileResult, Mutation, RunDetail, RunList, StartedRun
 from accbot.commands.model import (
     GetData,
@@ -24,11 +24,9 @@ from accbot.commands.model import (
 )
 from accbot.commands.roles import Role
 
-WAIT_POLL_SECONDS = 2.0
 QUOTED_LOG_LINES = 15
 
 
-@handles(ListRuns)
 def list_runs(command: ListRuns, actor: Actor, services: Services) -> RunList:
     if command.agent.is_sas:
         from accbot.actions.sas_runs import list_sas_runs
@@ -48,18 +46,16 @@ def list_runs(command: ListRuns, actor: Actor, services: Services) -> RunList:
     )
 
 
-@handles(ShowRun)
 def show_run(command: ShowRun, actor: Actor, services: Services) -> RunDetail:
     run = services.acc.get_run(command.run_id)
     return RunDetail(
         run=run,
         agent_label=agent_label(services, run.agent_id),
-        can_operate=services.roles.holds(actor.user_id, Role.OPERATOR),
+        can_operate=actor.holds(Role.OPERATOR),
         portal_url=services.acc_link(),
     )
 
 
-@handles(RestartRun)
 def restart_run(
     command: RestartRun,
     actor: Actor,
@@ -77,7 +73,6 @@ def restart_run(
     )
 
 
-@handles(RetryRun)
 def retry_run(
     command: RetryRun,
     actor: Actor,
@@ -99,13 +94,11 @@ def retry_run(
     )
 
 
-@handles(ShowLog)
 def show_log(command: ShowLog, actor: Actor, services: Services) -> FileResult:
     data = services.acc.get_run_log(command.run_id)
     return _log_file(f"Log of run {command.run_id}", f"log-{command.run_id}.zip", data)
 
 
-@handles(GetData)
 def get_data(command: GetData, actor: Actor, services: Services) -> FileResult:
     data = services.acc.get_run_data(command.run_id)
     return data_file(f"Data of run {command.run_id}", f"data-{command.run_id}.zip", data)
@@ -147,7 +140,6 @@ def data_file(title: str, filename: str, data: bytes) -> FileResult:
     )
 
 
-@handles(StartAgent)
 def start_agent(
     command: StartAgent,
     actor: Actor,
@@ -210,7 +202,7 @@ def follow_run(
     services: Services, run_id: str, timeout_seconds: float
 ) -> tuple[AgentRun | None, bool]:
     """Poll a run until it ends or the time is up; returns (last seen run, timed out)."""
-    poll = float(services.extras.get("wait_poll_seconds", WAIT_POLL_SECONDS))
+    poll = services.wait_poll_seconds
     deadline = time.monotonic() + timeout_seconds
     run = None
     while True:

@@ -12,8 +12,6 @@ SAS's ``next`` links) and classified here, until ``count`` failures are found or
 
 from __future__ import annotations
 
-import threading
-
 from accbot.acc.errors import BackendResponseError
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import NotConfigured
@@ -31,9 +29,6 @@ NOT_CONFIGURED_MESSAGE = (
     "SAS_CLIENT_ID and SAS_CLIENT_SECRET, then restart accbot."
 )
 
-_NAMES_KEY = "sas_agent_names"
-_names_lock = threading.Lock()
-
 
 def require_sas(services: Services) -> SasClient:
     """The SAS client, or a NotConfigured error that names the variables to set."""
@@ -48,16 +43,14 @@ def sas_agent_name(services: Services, agent_id: str) -> str:
     Only the history endpoint is documented; a server that refuses the agent lookup
     (403, 404) still has its history shown, under the agent's id.
     """
-    with _names_lock:
-        known = services.extras.get(_NAMES_KEY, {}).get(agent_id)
+    known = services.sas_agent_names.get(agent_id)
     if known is not None:
         return known
     try:
         name = require_sas(services).get_bot(agent_id).name
     except BackendResponseError:
         return agent_id
-    with _names_lock:
-        services.extras.setdefault(_NAMES_KEY, {})[agent_id] = name
+    services.sas_agent_names.remember(agent_id, name)
     return name
 
 

@@ -17,8 +17,8 @@ from tzlocal.windows_tz import tz_win, win_tz
 from accbot.acc.models import Schedule, ScheduleRequest
 from accbot.actions.common import quote_word, resolve_agent
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput
+from accbot.actions.handler import Progress
 from accbot.actions.results import ConfirmationRequired, Mutation, Notice, ScheduleList
 from accbot.commands.model import AddSchedule, BulkScheduleAction, ListSchedules, ScheduleAction
 from accbot.commands.roles import Role
@@ -73,19 +73,17 @@ def bulk_command_text(action: str, agent_path: str) -> str:
     return f"schedules {action} {quote_word(agent_path)}"
 
 
-@handles(ListSchedules)
 def list_schedules(command: ListSchedules, actor: Actor, services: Services) -> ScheduleList:
     agent = resolve_agent(services, command.agent_path)
     return ScheduleList(
         agent_label=command.agent_path,
         schedules=services.acc.get_schedules(agent.agent_id),
-        can_operate=services.roles.holds(actor.user_id, Role.OPERATOR),
-        can_delete=services.roles.holds(actor.user_id, Role.ADMIN),
+        can_operate=actor.holds(Role.OPERATOR),
+        can_delete=actor.holds(Role.ADMIN),
         portal_url=services.acc_link(),
     )
 
 
-@handles(AddSchedule)
 def add_schedule(
     command: AddSchedule,
     actor: Actor,
@@ -123,7 +121,6 @@ def add_schedule(
     )
 
 
-@handles(ScheduleAction)
 def schedule_action(
     command: ScheduleAction,
     actor: Actor,
@@ -150,7 +147,6 @@ def schedule_action(
     )
 
 
-@handles(BulkScheduleAction)
 def bulk_schedule_action(
     command: BulkScheduleAction,
     actor: Actor,

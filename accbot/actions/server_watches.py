@@ -8,8 +8,8 @@ already in trouble when the watch starts is alerted on the first cycle.
 from __future__ import annotations
 
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput
+from accbot.actions.handler import Progress
 from accbot.actions.results import AnnouncedNotice, Notice
 from accbot.actions.servers import find_server
 from accbot.actions.watches import watch_channel
@@ -19,7 +19,6 @@ from accbot.store import server_watches
 WHAT = "alerts when it is unreachable or its CPU or memory is at or over ACC's thresholds"
 
 
-@handles(WatchServer)
 def watch_server(
     command: WatchServer,
     actor: Actor,
@@ -45,7 +44,6 @@ def watch_server(
     )
 
 
-@handles(UnwatchServer)
 def unwatch_server(
     command: UnwatchServer,
     actor: Actor,

@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from accbot.acc.models import ServerCheckRequest, ServerStatus
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import handles
 from accbot.actions.errors import InvalidInput, NotConfigured
 from accbot.actions.results import ServerReport
 from accbot.commands.model import ServerHealth
@@ -19,7 +18,6 @@ from accbot.config import ServerConfig
 SERVERS_EXAMPLE = '[{"name": "se1", "ip": "10.0.0.5", "port": 8004, "key": "…", "ssl": false}]'
 
 
-@handles(ServerHealth)
 def server_health(command: ServerHealth, actor: Actor, services: Services) -> ServerReport:
     server = find_server(services.settings.ACCBOT_SERVERS, command.server)
     key = server.key.get_secret_value()

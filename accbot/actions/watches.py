@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from accbot.actions.context import Actor, Services
-from accbot.actions.dispatch import Progress, handles
 from accbot.actions.errors import InvalidInput, NotConfigured
+from accbot.actions.handler import Progress
 from accbot.actions.results import AnnouncedNotice, Notice
 from accbot.commands.durations import duration_text as span_text
 from accbot.commands.model import AgentRef, ListWatches, Mute, Unwatch, Watch
@@ -33,7 +33,6 @@ from accbot.watcher.sources import UnknownWatchKind, WatchKind, watch_kind
 MAX_LISTED = 40
 
 
-@handles(Watch)
 def watch(
     command: Watch,
     actor: Actor,
@@ -96,7 +95,6 @@ def mention(person_id: str) -> str:
     return f"<!subteam^{person_id}>" if person_id.startswith("S") else f"<@{person_id}>"
 
 
-@handles(Unwatch)
 def unwatch(
     command: Unwatch,
     actor: Actor,
@@ -119,7 +117,6 @@ def unwatch(
     return AnnouncedNotice(text=f"stopped watching `{agent}` in <#{channel}>.")
 
 
-@handles(ListWatches)
 def list_watches(command: ListWatches, actor: Actor, services: Services) -> Notice:
     now = services.clock()
     with services.db.session() as session:
@@ -152,7 +149,6 @@ def list_watches(command: ListWatches, actor: Actor, services: Services) -> Noti
     return Notice(text=lines[0], lines=lines[1:])
 
 
-@handles(Mute)
 def mute(
     command: Mute,
     actor: Actor,

@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from accbot.actions.context import Services
 from accbot.config import Settings
+from accbot.slack.listeners import register
 
 logger = logging.getLogger("accbot.slack")
 
@@ -66,7 +67,5 @@ def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
             max_workers=LAZY_WORKERS, thread_name_prefix="accbot-lazy"
         ),
     )
-    from accbot.slack.listeners import register
-
     register(app, services)
     return app

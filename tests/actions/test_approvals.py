@@ -8,15 +8,9 @@ import threading
 import pytest
 
 from accbot.acc.errors import ServerError
-from accbot.actions.approvals import (
-    AlreadyDecided,
-    ApprovalCard,
-    ApprovalDecision,
-    Decide,
-    SelfApprovalRefused,
-    acc_message,
-    review_request,
-)
+from accbot.actions.approvals.cards import ApprovalCard, ApprovalDecision, DecisionForm
+from accbot.actions.approvals.commands import Decide, ReviewDecision, acc_message
+from accbot.actions.approvals.refusals import AlreadyDecided, SelfApprovalRefused
 from accbot.actions.context import Actor
 from accbot.actions.dispatch import execute
 from accbot.actions.errors import InvalidInput, NotConfigured, PermissionDenied
@@ -196,7 +190,8 @@ def test_acc_failing_puts_the_request_back_with_the_error(services, acc):
     assert (row.state, row.decided_by, row.decided_at) == ("pending", None, None)
     assert "503" in row.error
     assert (APPROVER, "approve", "error") in audit_rows(services)
-    assert review_request(services, Actor(SECOND), request_id, True).pending
+    form = execute(ReviewDecision(True, request_id=request_id), Actor(SECOND), services)
+    assert isinstance(form, DecisionForm) and form.request.pending
 
 
 def test_the_requester_may_not_decide_their_own_request_but_an_admin_may(services, acc):
@@ -218,7 +213,7 @@ def test_the_requester_may_not_decide_their_own_request_but_an_admin_may(service
 def test_checks_before_the_form_opens_refuse_non_approvers_and_audit_it(services):
     request_id = ask(services)
     with pytest.raises(PermissionDenied) as refused:
-        review_request(services, Actor(OPERATOR), request_id, True)
+        execute(ReviewDecision(True, request_id=request_id), Actor(OPERATOR), services)
     assert refused.value.role == "approver"
     assert (OPERATOR, "approve", "refused") in audit_rows(services)
 

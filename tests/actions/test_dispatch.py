@@ -20,19 +20,23 @@ MISSING_RUN = "00000000-0000-0000-0000-000000000001"
 
 
 @pytest.fixture
-def services(tmp_path):
-    with SimulatorServer(token="dispatch-token") as acc:
-        settings = load_settings(
-            ACC_BASE_URL=acc.url,
-            ACC_API_TOKEN="dispatch-token",
-            DATABASE_URL=f"sqlite:///{tmp_path / 'd.db'}",
-        )
-        built = build_services(settings)
-        built.roles = RoleChecker(operators=["UOP"], admins=["UAD"])
-        built.db.migrate()
-        built.extras["sim"] = acc
-        yield built
-        close_services(built)
+def acc():
+    with SimulatorServer(token="dispatch-token") as sim:
+        yield sim
+
+
+@pytest.fixture
+def services(acc, tmp_path):
+    settings = load_settings(
+        ACC_BASE_URL=acc.url,
+        ACC_API_TOKEN="dispatch-token",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'd.db'}",
+    )
+    built = build_services(settings)
+    built.roles = RoleChecker(operators=["UOP"], admins=["UAD"])
+    built.db.migrate()
+    yield built
+    close_services(built)
 
 
 def audit_rows(services):
@@ -46,19 +50,19 @@ def test_a_read_needs_no_role_and_writes_no_audit(services):
     assert audit_rows(services) == []
 
 
-def test_a_change_by_an_operator_is_done_and_audited_ok(services):
+def test_a_change_by_an_operator_is_done_and_audited_ok(services, acc):
     execute(RestartRun(run_id=SAMPLE_RUN), Actor("UOP", "C1"), services)
-    assert services.extras["sim"].state.count_requests("POST", f"/api/run/{SAMPLE_RUN}/restart") == 1
+    assert acc.state.count_requests("POST", f"/api/run/{SAMPLE_RUN}/restart") == 1
     [(user, action, result, arguments)] = audit_rows(services)
     assert (user, action, result) == ("UOP", "restart", "ok")
     assert arguments == {"run_id": SAMPLE_RUN}
 
 
-def test_a_change_by_someone_without_the_role_is_refused_audited_and_never_sent(services):
+def test_a_change_by_someone_without_the_role_is_refused_audited_and_never_sent(services, acc):
     with pytest.raises(PermissionDenied) as refused:
         execute(RestartRun(run_id=SAMPLE_RUN), Actor("UVIEW"), services)
     assert refused.value.role == "operator"
-    assert services.extras["sim"].state.count_requests("POST", "/api/run") == 0
+    assert acc.state.count_requests("POST", "/api/run") == 0
     [(user, action, result, _)] = audit_rows(services)
     assert (user, action, result) == ("UVIEW", "restart", "refused")
 

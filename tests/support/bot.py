@@ -90,7 +90,7 @@ def start_bot(
         settings,
         group_members=lambda group: client.usergroups_users_list(usergroup=group)["users"],
     )
-    services.extras["wait_poll_seconds"] = 0.1
+    services.wait_poll_seconds = 0.1
     services.db.migrate()
     bolt = build_bolt_app(services, client)
     running = None

@@ -5,11 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from accbot.actions.context import Services
+from accbot.slack.listeners import buttons, commands, home, modals
 
 
 def register(app: App, services: Services) -> None:
-    from accbot.slack.listeners import buttons, commands, home, modals
-
     commands.register(app, services)
     buttons.register(app, services)
     modals.register(app, services)

@@ -1,5 +1,6 @@
-"""Approvals in Slack: the request card, its Approve / Disapprove buttons (and those of
-``/acc agent``), the decision form, and updating the card once ACC took the decision.
+"""Approvals in Slack: the Approve / Disapprove buttons of a request card (and those of
+``/acc agent``) and the decision form (the card itself is posted and updated by
+``accbot.slack.approval_cards``).
 
 A click is handled entirely in its ack function (bolt answers Slack when that function
 returns): the checks need no ACC call (role, own request, already decided: one database
@@ -20,114 +21,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from accbot.acc.errors import BackendError
-from accbot.actions.approvals import (
-    AlreadyDecided,
-    ApprovalCard,
-    ApprovalDecision,
-    Decide,
-    card_not_posted,
-    card_posted,
-    review_agent,
-    review_request,
-)
+from accbot.actions.approvals.cards import DecisionForm
+from accbot.actions.approvals.commands import Decide, ReviewDecision
+from accbot.actions.approvals.refusals import AlreadyDecided
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
 from accbot.metrics import ERRORS, SLACK_REQUESTS
 from accbot.slack import ids
-from accbot.slack.delivery import deliver, tell
-from accbot.slack.listeners.run import deliver_result, delivers
+from accbot.slack.delivery import tell
+from accbot.slack.results import deliver_result
 from accbot.slack.views import approvals as views
 from accbot.slack.views.errors import explain
-from accbot.slack.views.render import render
 
 logger = logging.getLogger("accbot.slack")
-
-
-# --- getting results to Slack -----------------------------------------------------------
-
-
-@delivers(ApprovalCard)
-def post_card(
-    card: ApprovalCard, actor: Actor, services: Services, *, client: WebClient, respond: Any
-) -> None:
-    """A new request: the card goes to its channel; the requester gets a link to it."""
-    request = card.request
-    reply = render(card, actor)
-    try:
-        posted = client.chat_postMessage(
-            channel=request.channel_id, text=reply.text, blocks=reply.block_dicts()
-        )
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        logger.warning("could not post approval request %s: %s", request.id, error)
-        card_not_posted(services, request.id, f"Slack would not post the card ({error})")
-        tell(
-            actor, views.not_posted_text(request.channel_id, error), client=client, respond=respond
-        )
-        return
-    channel, ts = posted.get("channel") or request.channel_id, posted["ts"]
-    card_posted(services, request.id, channel, ts)
-    tell(
-        actor,
-        views.sent_text(card, channel, _permalink(client, channel, ts)),
-        client=client,
-        respond=respond,
-    )
-
-
-@delivers(ApprovalDecision)
-def settle_cards(
-    decision: ApprovalDecision,
-    actor: Actor,
-    services: Services,
-    *,
-    client: WebClient,
-    respond: Any,
-) -> None:
-    """ACC took the decision: each settled card changes in place and its requester is
-    mentioned in its thread; a decision typed or made on ``/acc agent`` is also announced."""
-    for card in decision.cards:
-        update_card(card, decision, actor, client=client)
-    if not decision.from_card:
-        deliver(render(decision, actor), actor, client=client, respond=respond)
-
-
-def update_card(
-    card: ApprovalCard, decision: ApprovalDecision, actor: Actor, *, client: WebClient
-) -> None:
-    request = card.request
-    if not request.message_ts:
-        return
-    reply = render(card, actor)
-    try:
-        client.chat_update(
-            channel=request.channel_id,
-            ts=request.message_ts,
-            text=reply.text,
-            blocks=reply.block_dicts(),
-        )
-    except SlackApiError as exc:
-        logger.warning(
-            "could not update approval card %s: %s", request.id, exc.response.get("error")
-        )
-    try:
-        client.chat_postMessage(
-            channel=request.channel_id,
-            thread_ts=request.message_ts,
-            text=views.thread_reply_text(decision, request),
-        )
-    except SlackApiError as exc:
-        logger.warning(
-            "could not reply under approval card %s: %s", request.id, exc.response.get("error")
-        )
-
-
-def _permalink(client: WebClient, channel: str, ts: str) -> str | None:
-    try:
-        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
-    except SlackApiError as exc:
-        logger.info("no permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
-        return None
 
 
 # --- listeners --------------------------------------------------------------------------
@@ -145,6 +51,11 @@ def actor_from(body: dict[str, Any], channel_id: str | None = None) -> Actor:
 
 
 def register(app: App, services: Services) -> None:
+    def _review(review: ReviewDecision, actor: Actor) -> DecisionForm:
+        form = execute(review, actor, services)
+        assert isinstance(form, DecisionForm)
+        return form
+
     def click_on_card(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
@@ -153,7 +64,7 @@ def register(app: App, services: Services) -> None:
         actor = actor_from(body)
         approve = action["action_id"] == ids.APPROVAL_APPROVE
         try:
-            request = review_request(services, actor, int(action.get("value") or ""), approve)
+            review = ReviewDecision(approve, request_id=int(action.get("value") or ""))
         except ValueError:
             tell(
                 actor,
@@ -162,12 +73,16 @@ def register(app: App, services: Services) -> None:
                 respond=respond,
             )
             return
+        try:
+            form = _review(review, actor)
         except AlreadyDecided as exc:
             tell(actor, views.already_decided_text(exc), client=client, respond=respond)
             return
         except Exception as exc:
             _refused(actor, exc, client=client, respond=respond)
             return
+        request = form.request
+        assert request is not None  # a review by request id answers with the request
         target = views.DecisionTarget(
             approve=approve,
             channel_id=request.channel_id,
@@ -196,7 +111,7 @@ def register(app: App, services: Services) -> None:
             tell(actor, text, client=client, respond=respond)
             return
         try:
-            review_agent(services, actor, agent_path, approve)
+            _review(ReviewDecision(approve, agent_path=agent_path), actor)
         except Exception as exc:
             _refused(actor, exc, client=client, respond=respond)
             return

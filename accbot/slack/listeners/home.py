@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from accbot.actions.context import Services
+from accbot.actions.home import home_summary
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack.views.home import home_view
 
@@ -22,7 +23,7 @@ def register(app: App, services: Services) -> None:
         if event.get("tab") not in (None, "home"):
             return
         try:
-            view = home_view(services, event["user"])
+            view = home_view(home_summary(services, event["user"]))
             client.views_publish(user_id=event["user"], view=view)
         except Exception:
             logger.exception("could not publish the App Home for %s", event.get("user"))

@@ -1,8 +1,8 @@
 """``/acc inputs add``: the form with a file input, and what happens on "Upload".
 
-The command's action answers OpenModal; the opener below shows the form. On submission
-the ack checks what can be checked at once (files chosen, their types) and shows errors
-in the form; the lazy work fetches the files from Slack and hands them to the
+The command's action answers OpenModal; ``slack.results.open_inputs_modal`` shows the
+form. On submission the ack checks what can be checked at once (files chosen, their
+types) and shows errors in the form; the lazy work fetches the files from Slack and hands them to the
 ``inputs add`` upload action, which role-checks, uploads to ACC and audits.
 """
 
@@ -15,27 +15,20 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from accbot.actions.context import Actor, Services
-from accbot.actions.inputs import INPUTS_MODAL, InputFiles, UploadInputs
-from accbot.actions.results import OpenModal
+from accbot.actions.inputs import InputFiles, UploadInputs
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
 from accbot.slack.files import FileFetchError, fetch_file
-from accbot.slack.listeners.run import opens_modal, run_and_deliver
+from accbot.slack.listeners.run import run_and_deliver
 from accbot.slack.views.inputs import (
     FILES_ACTION,
     FILES_BLOCK,
     UploadTarget,
-    inputs_modal,
     submission_errors,
 )
 
 logger = logging.getLogger("accbot.slack")
-
-
-@opens_modal(INPUTS_MODAL)
-def open_inputs_modal(result: OpenModal, actor: Actor, client: WebClient, trigger_id: str) -> None:
-    client.views_open(trigger_id=trigger_id, view=inputs_modal(result, actor))
 
 
 def submitted_files(view: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,17 +1,13 @@
-"""Modal submissions (inputs upload, approval decisions) are registered here."""
+"""Modal submissions: the inputs upload form and the approval decision form."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from accbot.actions.context import Services
+from accbot.slack.listeners import approvals, inputs_modal
 
 
 def register(app: App, services: Services) -> None:
-    """Modal flows register themselves from their own modules when present."""
-    import importlib
-    import importlib.util
-
-    for module in ("accbot.slack.listeners.inputs_modal", "accbot.slack.listeners.approvals"):
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module).register(app, services)
+    inputs_modal.register(app, services)
+    approvals.register(app, services)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -13,58 +12,11 @@ from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
 from accbot.actions.results import OpenModal, Result
 from accbot.metrics import ERRORS
-from accbot.slack.delivery import Respond, deliver, tell
+from accbot.slack.delivery import Respond, tell
+from accbot.slack.results import MODAL_OPENERS, deliver_result
 from accbot.slack.views.errors import explain
-from accbot.slack.views.render import render
 
 logger = logging.getLogger("accbot.slack")
-
-ModalOpener = Callable[[OpenModal, Actor, WebClient, str], None]
-"""``opener(result, actor, client, trigger_id)`` opens the modal an OpenModal asks for."""
-
-_MODAL_OPENERS: dict[str, ModalOpener] = {}
-
-ResultDelivery = Callable[..., None]
-"""``delivery(result, actor, services, client=, respond=)`` gets one result type to Slack."""
-
-_DELIVERIES: dict[type, ResultDelivery] = {}
-
-
-def opens_modal(kind: str) -> Callable[[ModalOpener], ModalOpener]:
-    """Register the function that opens the modal of ``OpenModal.kind``."""
-
-    def register(opener: ModalOpener) -> ModalOpener:
-        _MODAL_OPENERS[kind] = opener
-        return opener
-
-    return register
-
-
-def delivers(result_type: type) -> Callable[[ResultDelivery], ResultDelivery]:
-    """Register how a result type reaches Slack when one reply to the asker is not enough
-    (an approval card is posted to the approval channel and updated in place later)."""
-
-    def register(delivery: ResultDelivery) -> ResultDelivery:
-        _DELIVERIES[result_type] = delivery
-        return delivery
-
-    return register
-
-
-def deliver_result(
-    result: Result,
-    actor: Actor,
-    services: Services,
-    *,
-    client: WebClient,
-    respond: Respond | None,
-) -> None:
-    for klass in type(result).__mro__:
-        delivery = _DELIVERIES.get(klass)
-        if delivery is not None:
-            delivery(result, actor, services, client=client, respond=respond)
-            return
-    deliver(render(result, actor), actor, client=client, respond=respond)
 
 
 def run_and_deliver(
@@ -110,7 +62,7 @@ def open_modal(
     respond: Respond | None,
     trigger_id: str | None,
 ) -> None:
-    opener = _MODAL_OPENERS.get(result.kind)
+    opener = MODAL_OPENERS.get(result.kind)
     if opener is None or not trigger_id:
         tell(
             actor,

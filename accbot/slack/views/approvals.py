@@ -20,13 +20,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from accbot.actions.approvals import (
-    AlreadyDecided,
-    ApprovalCard,
-    ApprovalDecision,
-    RequestView,
-    acc_message,
-)
+from accbot.actions.approvals.cards import ApprovalCard, ApprovalDecision, RequestView
+from accbot.actions.approvals.commands import acc_message
+from accbot.actions.approvals.refusals import AlreadyDecided
 from accbot.actions.context import Actor
 from accbot.slack import ids
 from accbot.slack.views import format as fmt

@@ -11,13 +11,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from accbot.actions.context import Services
-from accbot.actions.home import home_summary
+from accbot.actions.home import HomeSummary
 from accbot.slack.views import format as fmt
 
 
-def home_view(services: Services, user_id: str) -> dict:
-    summary = home_summary(services, user_id)
+def home_view(summary: HomeSummary) -> dict:
+    """The Home tab for one person, from what ``actions.home.home_summary`` gathered."""
     roles = ", ".join(summary.roles) if summary.roles else "viewer"
     blocks = [
         HeaderBlock(text="accbot — Agent Control Center in Slack"),

@@ -1,0 +1,68 @@
+"""Which function carries out each command: one literal table, read by ``dispatch``.
+
+A new command gets its line here; "go to definition" on any entry leads to the code
+that runs. Commands that a front end answers itself (``help``) have no entry.
+"""
+
+from __future__ import annotations
+
+from accbot.actions import (
+    agents,
+    audit_log,
+    inputs,
+    jobs,
+    runs,
+    schedules,
+    server_watches,
+    servers,
+    watches,
+)
+from accbot.actions.approvals import ask, decide, review
+from accbot.actions.approvals.commands import Decide, ReviewDecision
+from accbot.actions.handler import Handler
+from accbot.commands import model
+
+HANDLERS: dict[type[model.Command], Handler] = {
+    # reading
+    model.ShowAgent: agents.show_agent,
+    model.ListRuns: runs.list_runs,
+    model.ShowRun: runs.show_run,
+    model.ShowLog: runs.show_log,
+    model.GetData: runs.get_data,
+    model.ListJobs: jobs.list_jobs,
+    model.ShowJob: jobs.show_job,
+    model.ListJobRuns: jobs.list_job_runs,
+    model.JobLogs: jobs.job_logs,
+    model.JobData: jobs.job_data,
+    model.ListSchedules: schedules.list_schedules,
+    model.ServerHealth: servers.server_health,
+    model.ShowAudit: audit_log.show_audit,
+    model.ListWatches: watches.list_watches,
+    # runs and jobs
+    model.StartAgent: runs.start_agent,
+    model.RestartRun: runs.restart_run,
+    model.RetryRun: runs.retry_run,
+    model.StartJob: jobs.start_job,
+    model.SetJobStatus: jobs.set_job_status,
+    # schedules
+    model.AddSchedule: schedules.add_schedule,
+    model.ScheduleAction: schedules.schedule_action,
+    model.BulkScheduleAction: schedules.bulk_schedule_action,
+    # approvals
+    model.RequestApproval: ask.request_approval,
+    model.Approve: decide.approve,
+    model.Disapprove: decide.disapprove,
+    ReviewDecision: review.review_decision,
+    Decide: decide.decide,
+    # inputs
+    model.AddInputs: inputs.add_inputs,
+    inputs.UploadInputs: inputs.upload_inputs,
+    model.ClearInputs: inputs.clear_inputs,
+    model.DisableInputs: inputs.disable_inputs,
+    # watches
+    model.Watch: watches.watch,
+    model.Unwatch: watches.unwatch,
+    model.Mute: watches.mute,
+    model.WatchServer: server_watches.watch_server,
+    model.UnwatchServer: server_watches.unwatch_server,
+}
