@@ -21,7 +21,8 @@ from accbot.commands.roles import required_role
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
-from accbot.slack.listeners.run import deliver_result, run_and_deliver
+from accbot.slack.listeners.run import run_and_deliver
+from accbot.slack.results import deliver_result
 from accbot.slack.views import format as fmt
 from accbot.slack.views.errors import explain
 
