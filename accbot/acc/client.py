@@ -37,6 +37,7 @@ from accbot.acc.errors import (
     Unauthorized,
 )
 from accbot.acc.models import (
+    ALLOWED_INPUT_SUFFIXES,
     DEFAULT_RUN_METHOD,
     Agent,
     AgentRun,
@@ -63,7 +64,6 @@ DEFAULT_SYNCHRONOUS_TIMEOUT = 60
 # Extra read time granted beyond a synchronous start's own timeout (delivery, zipping).
 SYNCHRONOUS_READ_MARGIN = 30.0
 MAX_DETAIL_CHARS = 300
-ALLOWED_INPUT_SUFFIXES = (".csv", ".txt", ".zip")
 INPUT_CONTENT_TYPES = {".csv": "text/csv", ".txt": "text/plain", ".zip": "application/zip"}
 # The form field name used by the document's HTTP and Python upload examples.
 UPLOAD_FIELD_NAME = "filename"

@@ -474,3 +474,7 @@ def usage_percent(usages: str | None) -> float | None:
         return None
     match = _PERCENT.match(usages)
     return float(match.group(1)) if match else None
+
+
+# The input file types ACC's upload endpoint takes; Slack's file input offers only these.
+ALLOWED_INPUT_SUFFIXES = (".csv", ".txt", ".zip")

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ContextBlock, InputBlock, MarkdownTextObject
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
-from accbot.acc.client import ALLOWED_INPUT_SUFFIXES
+from accbot.acc.models import ALLOWED_INPUT_SUFFIXES
 from accbot.actions.context import Actor
 from accbot.actions.results import OpenModal
 from accbot.slack import ids
