@@ -18,6 +18,8 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///accbot.db"
 DEFAULT_PORT = 3000
 DEFAULT_POLL_SECONDS = 60.0
+DEFAULT_ACC_CONCURRENCY = 8
+DEFAULT_WATCH_SHARDS = 8
 
 # Where a person finds each value; shown when it is missing.
 WHERE_TO_GET: dict[str, str] = {
@@ -93,6 +95,10 @@ class Settings(BaseSettings):
     ACCBOT_ALERT_CHANNEL: str | None = None
     ACCBOT_APPROVAL_CHANNEL: str | None = None
     ACCBOT_POLL_SECONDS: float = Field(default=DEFAULT_POLL_SECONDS, ge=1)
+    # The watcher's ACC requests in flight at once: ACC's capacity, not ours, is the limit.
+    ACCBOT_ACC_CONCURRENCY: int = Field(default=DEFAULT_ACC_CONCURRENCY, ge=1, le=256)
+    # Every replica on one database must use the same number (it decides whose agent is whose).
+    ACCBOT_WATCH_SHARDS: int = Field(default=DEFAULT_WATCH_SHARDS, ge=1, le=1024)
     ACCBOT_OPERATORS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ACCBOT_APPROVERS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ACCBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -21,7 +21,8 @@ def clean_environment(monkeypatch, tmp_path):
         "SLACK_APP_TOKEN", "SLACK_API_URL", "SAS_BASE_URL", "SAS_TOKEN", "SAS_CLIENT_ID",
         "SAS_CLIENT_SECRET", "DATABASE_URL", "PORT", "ACCBOT_ALERT_CHANNEL",
         "ACCBOT_APPROVAL_CHANNEL", "ACCBOT_POLL_SECONDS", "ACCBOT_OPERATORS", "ACCBOT_APPROVERS",
-        "ACCBOT_ADMINS", "ACCBOT_ACC_WEB_URL", "ACCBOT_SERVERS",
+        "ACCBOT_ADMINS", "ACCBOT_ACC_WEB_URL", "ACCBOT_SERVERS", "ACCBOT_ACC_CONCURRENCY",
+        "ACCBOT_WATCH_SHARDS",
     ]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -33,6 +34,8 @@ def test_defaults_follow_the_contract():
     assert settings.DATABASE_URL == "sqlite:///accbot.db"
     assert settings.PORT == 3000
     assert settings.ACCBOT_POLL_SECONDS == 60
+    assert settings.ACCBOT_ACC_CONCURRENCY == 8
+    assert settings.ACCBOT_WATCH_SHARDS == 8
     assert settings.socket_mode is False
     assert settings.sas_enabled is False
 
@@ -87,6 +90,21 @@ def test_poll_seconds_below_one_is_refused(monkeypatch):
 def test_poll_seconds_of_one_is_accepted_for_tests(monkeypatch):
     monkeypatch.setenv("ACCBOT_POLL_SECONDS", "1")
     assert load_settings().ACCBOT_POLL_SECONDS == 1
+
+
+def test_watcher_concurrency_and_shards_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ACCBOT_ACC_CONCURRENCY", "3")
+    monkeypatch.setenv("ACCBOT_WATCH_SHARDS", "16")
+    settings = load_settings()
+    assert (settings.ACCBOT_ACC_CONCURRENCY, settings.ACCBOT_WATCH_SHARDS) == (3, 16)
+
+
+@pytest.mark.parametrize("name", ["ACCBOT_ACC_CONCURRENCY", "ACCBOT_WATCH_SHARDS"])
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_watcher_concurrency_and_shards_below_one_are_refused_by_name(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
 
 
 def test_malformed_servers_json_is_a_clear_error_without_the_value(monkeypatch):

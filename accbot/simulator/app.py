@@ -66,6 +66,15 @@ class RequestGate:
                 content_type=content_type.decode("latin-1") if content_type else None,
             )
         )
+        self.state.begin_request()
+        try:
+            await self._answer(scope, receive, send, headers, body)
+        finally:
+            self.state.end_request()
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, bytes], body: bytes
+    ) -> None:
         fail_status, hang = self.state.take_fault()
         delay = self.state.latency + hang
         if delay > 0:

@@ -123,6 +123,8 @@ class SimState:
         self._fail_status = 503
         self._hang_count = 0
         self._hang_seconds = 0.0
+        self.in_flight = 0  # requests being answered right now
+        self.most_in_flight = 0  # the most at any moment since the last reset
 
     # --- clock and knobs ---------------------------------------------------------------
 
@@ -162,6 +164,15 @@ class SimState:
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def begin_request(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
+    def end_request(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def count_requests(self, method: str, path_prefix: str) -> int:
         with self._lock:
@@ -561,8 +572,14 @@ class SimState:
         numbers = [self._jobs[j].data["runId"] for j in self._job_history[agent_id]]
         return max(numbers, default=0) + 1
 
-    def add_job_run(self, agent_id: str, status: int, **fields: Any) -> dict[str, Any]:
-        """Append a job run with a fixed status; ``fields`` override the payload."""
+    def add_job_run(
+        self, agent_id: str, status: int, *, run_status: int | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Append a job run with a fixed status; ``fields`` override the payload.
+
+        ``run_status`` also appends the job's agent run in that status to the agent's run
+        history (``runId`` = the job's number), as ACC shows every job's runs.
+        """
         with self._lock:
             agent_id = self._require_agent(agent_id)["agentId"]
             job_id = (
@@ -573,8 +590,12 @@ class SimState:
             job_id = job_id.lower()
             data = self._new_job_data(agent_id, job_id, self._next_job_number(agent_id), status)
             data.update(camel_fields(fields))
-            self._jobs[job_id] = JobEntry(data=data, manual=True)
+            job = JobEntry(data=data, manual=True)
+            self._jobs[job_id] = job
             self._job_history[agent_id].append(job_id)
+            if run_status is not None:
+                run = self.add_run(agent_id, run_status, run_id=data["runId"])
+                job.run_ids.append(run["agentRunHistoryId"])
             return copy.deepcopy(data)
 
     def set_job_status(self, job_history_id: str, status: int) -> dict[str, Any]:

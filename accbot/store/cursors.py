@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from accbot.store.dialect import insert_if_absent, rows_changed
@@ -18,6 +18,9 @@ from accbot.store.types import utcnow
 
 # Enough to cover any history page the watcher asks for, with room for status changes.
 MAX_SEEN_KEYS = 1000
+# Agents per query when many cursors are read at once: well under every database's limit
+# on bound parameters (two per agent).
+BATCH = 400
 
 
 def seen_key(run_id: str, status: str) -> str:
@@ -27,6 +30,25 @@ def seen_key(run_id: str, status: str) -> str:
 
 def get_cursor(session: Session, kind: str, agent_id: str) -> RunCursor | None:
     return session.get(RunCursor, (kind, agent_id))
+
+
+def seen_keys_of(
+    session: Session, agents: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], frozenset[str]]:
+    """The seen keys of many agents' cursors, one query per BATCH agents.
+
+    Agents without a cursor are absent from the result.
+    """
+    wanted = list(dict.fromkeys(agents))
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        query = select(RunCursor.kind, RunCursor.agent_id, RunCursor.seen_keys).where(
+            tuple_(RunCursor.kind, RunCursor.agent_id).in_(chunk)
+        )
+        for kind, agent_id, seen in session.execute(query):
+            found[(kind, agent_id)] = frozenset(seen or ())
+    return found
 
 
 def ensure_cursor(
@@ -66,7 +88,10 @@ def advance_cursor(
     now: datetime | None = None,
 ) -> RunCursor:
     """Add newly seen keys (newest first, bounded) and move the start watermark forward only."""
-    cursor, _ = ensure_cursor(session, kind, agent_id, now=now)
+    # Already loaded in this session (the usual case): no statement to find it again.
+    cursor = session.get(RunCursor, (kind, agent_id))
+    if cursor is None:
+        cursor, _ = ensure_cursor(session, kind, agent_id, now=now)
     merged = dict.fromkeys([*seen, *cursor.seen_keys])  # ordered, without repeats
     cursor.seen_keys = list(merged)[:MAX_SEEN_KEYS]
     if last_seen_start is not None and (

@@ -1,11 +1,14 @@
 """One watcher cycle: load the watches, poll every history, record, then post.
 
-1. Load the watches (grouped per agent), the cursors and the active mutes.
-2. Poll each watched agent's streams once, concurrently, skipping a backend that is
-   backing off after an outage.
-3. Per agent, in one transaction: detect, reserve alerts, mark recoveries, move the cursor.
-4. Count the cycle as failed or good for each backend; announce outages once.
-5. Post every pending alert (and what earlier cycles left pending), then owed recoveries.
+1. Load the watches of this replica's agents (grouped per agent) and the active mutes:
+   two queries, however many agents.
+2. Then per CHUNK of agents: read their cursors (one query), poll each agent's run
+   history once, concurrently (its job history only when followups.py says so), skipping
+   a backend that is backing off after an outage; and per agent with anything new, in one
+   transaction: detect, reserve alerts, mark recoveries, move the cursor. An agent with
+   nothing new costs no write: a quiet cycle writes nothing.
+3. Count the cycle as failed or good for each backend; announce outages once.
+4. Post every pending alert (and what earlier cycles left pending), then owed recoveries.
 
 Recording always comes before posting, so a crash anywhere loses nothing.
 """
@@ -14,17 +17,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from accbot.commands.model import AgentRef
 from accbot.store import cursors, mutes, watches
-from accbot.watcher.detect import Subscriber
+from accbot.watcher.detect import Subscriber, detect
+from accbot.watcher.followups import FollowUps
 from accbot.watcher.notify import Notifier
 from accbot.watcher.outage import BackendHealth, OutageNotices
-from accbot.watcher.poll import DEFAULT_CONCURRENCY, Fetched, Target, poll
+from accbot.watcher.poll import DEFAULT_CONCURRENCY, AgentPoll, Fetched, Target, poll_agents
 from accbot.watcher.publish import Published, Publisher
 from accbot.watcher.record import WatchedAgent, record
 from accbot.watcher.sources import UnknownWatchKind, watch_kind
@@ -35,10 +39,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger("accbot.watcher")
 
 
+# Agents whose cursors are read, polled and recorded together: bounds what a cycle holds
+# in memory (cursors and histories) however many agents are watched.
+CHUNK = 500
+
+
 @dataclass
 class CycleReport:
     agents: int = 0
     requests: int = 0
+    on_demand: int = 0  # agents whose on-demand streams (job histories) were asked
     reserved: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     baselined: list[str] = field(default_factory=list)  # agent ids first seen now
@@ -51,9 +61,11 @@ class CycleReport:
 @dataclass(frozen=True)
 class _Plan:
     agents: list[WatchedAgent]
-    seen: dict[tuple[str, str], frozenset[str] | None]  # None: no cursor yet
     muted: frozenset[str]
     channels: frozenset[str]
+
+
+Owns = Callable[[str, str], bool]  # (kind, agent_id) -> polled by this replica
 
 
 class WatchCycle:
@@ -71,96 +83,157 @@ class WatchCycle:
         self.publisher = Publisher(services, notifier)
         self.notices = OutageNotices(services.db, notifier)
         self.health: dict[str, BackendHealth] = {}
+        self.followups = FollowUps()
         self._lock = threading.Lock()
 
-    def run(self) -> CycleReport:
+    def run(self, owns: Owns | None = None) -> CycleReport:
+        """One cycle over the agents ``owns`` accepts (every watched agent by default)."""
         with self._lock:  # one cycle at a time, however it was started
-            return self._run()
+            return self._run(owns)
 
-    def _run(self) -> CycleReport:
+    def _run(self, owns: Owns | None) -> CycleReport:
         now = self.services.clock()
-        plan = self._plan(now)
+        plan = self._plan(now, owns)
         report = CycleReport(agents=len(plan.agents))
-        targets = self._targets(plan, report)
-        fetched = poll(self.services, targets, concurrency=self.concurrency)
-        report.requests = sum(f.requests for f in fetched)
-        self._record(plan, fetched, now, report)
-        self._track_backends(fetched, plan.channels, now, report)
+        self.followups.begin_cycle((a.kind, a.agent_id) for a in plan.agents)
+        allowed: dict[str, bool] = {}
+        every_fetched: list[Fetched] = []
+        for start in range(0, len(plan.agents), CHUNK):
+            chunk = plan.agents[start : start + CHUNK]
+            every_fetched.extend(self._poll_chunk(chunk, plan, now, allowed, report))
+        self._track_backends(every_fetched, plan.channels, now, report)
         report.published = self.publisher.publish_pending(report.reserved)
         report.recoveries_posted = self.publisher.publish_recoveries()
         return report
 
     # ----------------------------------------------------------------- steps
 
-    def _plan(self, now: datetime) -> _Plan:
-        grouped: dict[tuple[str, str], list[Subscriber]] = {}
+    def _plan(self, now: datetime, owns: Owns | None) -> _Plan:
+        """The watched agents (those ``owns`` accepts) and the active mutes: two queries."""
         with self.services.db.session() as session:
-            for watch in watches.list_watches(session):
-                ref = str(AgentRef(watch.kind, watch.agent_ref))  # type: ignore[arg-type]
-                grouped.setdefault((watch.kind, watch.agent_id), []).append(
-                    Subscriber(
-                        channel_id=watch.channel_id, agent_ref=ref, all_states=watch.all_states
-                    )
-                )
-            seen: dict[tuple[str, str], frozenset[str] | None] = {}
-            for kind, agent_id in grouped:
-                cursor = cursors.get_cursor(session, kind, agent_id)
-                seen[(kind, agent_id)] = None if cursor is None else frozenset(cursor.seen_keys)
+            rows = watches.watch_rows(session)
             muted = frozenset(
                 str(AgentRef(m.kind, m.agent_ref)).lower()  # type: ignore[arg-type]
                 for m in mutes.active_mutes(session, now)
+            )
+        grouped: dict[tuple[str, str], list[Subscriber]] = {}
+        for row in rows:
+            if owns is not None and not owns(row.kind, row.agent_id):
+                continue
+            ref = str(AgentRef(row.kind, row.agent_ref))  # type: ignore[arg-type]
+            grouped.setdefault((row.kind, row.agent_id), []).append(
+                Subscriber(channel_id=row.channel_id, agent_ref=ref, all_states=row.all_states)
             )
         channels = {s.channel_id for subscribers in grouped.values() for s in subscribers}
         if self.services.settings.ACCBOT_ALERT_CHANNEL:
             channels.add(self.services.settings.ACCBOT_ALERT_CHANNEL)
         agents = [WatchedAgent(k, a, tuple(subs)) for (k, a), subs in grouped.items()]
-        return _Plan(agents=agents, seen=seen, muted=muted, channels=frozenset(channels))
+        return _Plan(agents=agents, muted=muted, channels=frozenset(channels))
 
-    def _targets(self, plan: _Plan, report: CycleReport) -> list[Target]:
-        targets: list[Target] = []
-        allowed: dict[str, bool] = {}
-        for agent in plan.agents:
-            try:
-                kind = watch_kind(agent.kind)
-            except UnknownWatchKind as exc:
-                logger.warning("watcher: %s; %s stays unpolled", exc, agent.agent_id)
-                continue
-            seen = plan.seen[(agent.kind, agent.agent_id)] or frozenset()
-            for stream in kind.streams:
-                backend = stream.backend
-                if backend not in allowed:
-                    allowed[backend] = self._health(backend).may_poll()
-                    if not allowed[backend]:
-                        report.backing_off.append(backend)
-                if allowed[backend]:
-                    targets.append(Target(agent.kind, agent.agent_id, stream, seen))
-        return targets
+    def _poll_chunk(
+        self,
+        chunk: list[WatchedAgent],
+        plan: _Plan,
+        now: datetime,
+        allowed: dict[str, bool],
+        report: CycleReport,
+    ) -> list[Fetched]:
+        """Read the chunk's cursors (one query), poll it, record what changed."""
+        with self.services.db.session() as session:
+            seen = cursors.seen_keys_of(session, ((a.kind, a.agent_id) for a in chunk))
+        polls: list[tuple[WatchedAgent, AgentPoll]] = []
+        for agent in chunk:
+            request = self._agent_poll(
+                agent, seen.get((agent.kind, agent.agent_id)), allowed, report
+            )
+            if request is not None:
+                polls.append((agent, request))
+        answers = poll_agents(
+            self.services, [request for _, request in polls], concurrency=self.concurrency
+        )
+        fetched: list[Fetched] = []
+        portal: str | None = None
+        for (agent, request), results in zip(polls, answers, strict=True):
+            key = (agent.kind, agent.agent_id)
+            report.requests += sum(r.requests for r in results)
+            fetched.extend(results)
+            on_demand = results[len(request.every) :]
+            if on_demand:
+                report.on_demand += 1
+            self.followups.record(key, on_demand)
+            if not self._changed(seen.get(key), results, now):
+                continue  # a quiet agent: nothing to write
+            if portal is None:
+                portal = self.services.acc_link()
+            self._record(agent, seen.get(key), results, now, plan.muted, portal, report)
+        return fetched
+
+    def _agent_poll(
+        self,
+        agent: WatchedAgent,
+        seen: frozenset[str] | None,
+        allowed: dict[str, bool],
+        report: CycleReport,
+    ) -> AgentPoll | None:
+        try:
+            kind = watch_kind(agent.kind)
+        except UnknownWatchKind as exc:
+            logger.warning("watcher: %s; %s stays unpolled", exc, agent.agent_id)
+            return None
+        every: list[Target] = []
+        on_demand: list[Target] = []
+        for stream in kind.streams:
+            backend = stream.backend
+            if backend not in allowed:
+                allowed[backend] = self._health(backend).may_poll()
+                if not allowed[backend]:
+                    report.backing_off.append(backend)
+            if allowed[backend]:
+                target = Target(agent.kind, agent.agent_id, stream, seen or frozenset())
+                (on_demand if stream.on_demand else every).append(target)
+        if not every and not on_demand:
+            return None
+        key = (agent.kind, agent.agent_id)
+        return AgentPoll(
+            agent.kind,
+            agent.agent_id,
+            tuple(every),
+            tuple(on_demand),
+            follow=lambda results: self.followups.wanted(key, seen, results),
+        )
+
+    def _changed(self, seen: frozenset[str] | None, results: list[Fetched], now: datetime) -> bool:
+        """Whether the answers hold anything the cursor has not seen (new runs, end states,
+        overdue runs); a first look always has (it creates the cursor)."""
+        if seen is None:
+            return True
+        return any(
+            detect(r.observations, seen, (), now=now).seen
+            for r in results
+            if r.observations is not None
+        )
 
     def _record(
-        self, plan: _Plan, fetched: list[Fetched], now: datetime, report: CycleReport
+        self,
+        agent: WatchedAgent,
+        seen: frozenset[str] | None,
+        results: list[Fetched],
+        now: datetime,
+        muted: frozenset[str],
+        portal: str,
+        report: CycleReport,
     ) -> None:
-        by_agent: dict[tuple[str, str], list[Fetched]] = {}
-        for item in fetched:
-            by_agent.setdefault((item.target.kind, item.target.agent_id), []).append(item)
-        portal = self.services.acc_link()
-        for agent in plan.agents:
-            results = by_agent.get((agent.kind, agent.agent_id))
-            if not results:
-                continue
-            first_time = plan.seen[(agent.kind, agent.agent_id)] is None
-            if first_time and not all(r.ok for r in results):
-                continue  # a first look must see every stream, or it would alert old runs later
-            histories = [r.observations for r in results if r.observations is not None]
-            if not histories:
-                continue
-            with self.services.db.session() as session:
-                outcome = record(
-                    session, agent, histories, now=now, muted=plan.muted, portal_url=portal
-                )
-            report.reserved.extend(outcome.reserved)
-            report.recovered.extend(outcome.recovered)
-            if outcome.baseline:
-                report.baselined.append(agent.agent_id)
+        if seen is None and not all(r.ok for r in results):
+            return  # a first look must see every stream, or it would alert old runs later
+        histories = [r.observations for r in results if r.observations is not None]
+        if not histories:
+            return
+        with self.services.db.session() as session:
+            outcome = record(session, agent, histories, now=now, muted=muted, portal_url=portal)
+        report.reserved.extend(outcome.reserved)
+        report.recovered.extend(outcome.recovered)
+        if outcome.baseline:
+            report.baselined.append(agent.agent_id)
 
     def _track_backends(
         self, fetched: list[Fetched], channels: Iterable[str], now: datetime, report: CycleReport

@@ -7,14 +7,19 @@ reached: a burst of runs between two polls is never skipped.
 
 Once a backend shows it is unavailable, requests to it that have not started yet are
 skipped for this cycle rather than each waiting out their own retries.
+
+``poll_agents`` gives each agent to one worker, which asks its every-cycle streams and
+then, only if the agent's ``follow`` rule says so, its on-demand ones (an ACC agent's job
+history): the number of workers is the number of requests in flight.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from accbot.acc.errors import BackendUnavailable, ServerError
@@ -84,26 +89,24 @@ def fetch_history(services: Services, target: Target) -> tuple[list[Observation]
         count = min(count * GROWTH_FACTOR, MAX_COUNT)
 
 
-def poll(
-    services: Services, targets: list[Target], *, concurrency: int = DEFAULT_CONCURRENCY
-) -> list[Fetched]:
-    """Fetch every target, at most ``concurrency`` at a time; results in target order."""
-    if not targets:
-        return []
-    down: set[str] = set()
-    lock = threading.Lock()
+class _Gate:
+    """Which backends showed they are down this cycle: later requests to them are skipped."""
 
-    def one(target: Target) -> Fetched:
+    def __init__(self) -> None:
+        self.down: set[str] = set()
+        self.lock = threading.Lock()
+
+    def fetch(self, services: Services, target: Target) -> Fetched:
         backend = target.stream.backend
-        with lock:
-            if backend in down:
+        with self.lock:
+            if backend in self.down:
                 return Fetched(target, skipped=True)
         try:
             observations, requests = fetch_history(services, target)
         except Exception as exc:  # reported per target; one agent's failure stops no other
             if is_unavailability(exc):
-                with lock:
-                    down.add(backend)
+                with self.lock:
+                    self.down.add(backend)
             else:
                 logger.warning(
                     "watcher: %s %s %s history failed: %s",
@@ -112,9 +115,49 @@ def poll(
                     target.stream.name,
                     exc,
                 )
-            return Fetched(target, error=exc)
+            return Fetched(target, error=exc, requests=1)
         return Fetched(target, observations=observations, requests=requests)
 
+
+def poll(
+    services: Services, targets: list[Target], *, concurrency: int = DEFAULT_CONCURRENCY
+) -> list[Fetched]:
+    """Fetch every target, at most ``concurrency`` at a time; results in target order."""
+    if not targets:
+        return []
+    gate = _Gate()
     workers = max(1, min(concurrency, len(targets)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accbot-poll") as pool:
-        return list(pool.map(one, targets))
+        return list(pool.map(lambda target: gate.fetch(services, target), targets))
+
+
+@dataclass(frozen=True)
+class AgentPoll:
+    """What to ask about one agent: ``every`` stream, then ``on_demand`` ones if ``follow``
+    says so, given what ``every`` answered (all of them answered)."""
+
+    kind: str
+    agent_id: str
+    every: tuple[Target, ...]
+    on_demand: tuple[Target, ...] = ()
+    follow: Callable[[list[Fetched]], bool] = field(default=lambda results: True)
+
+
+def poll_agents(
+    services: Services, agents: list[AgentPoll], *, concurrency: int = DEFAULT_CONCURRENCY
+) -> list[list[Fetched]]:
+    """Each agent's streams, one agent per worker, so at most ``concurrency`` requests are
+    in flight; results in agent order, each agent's in stream order."""
+    if not agents:
+        return []
+    gate = _Gate()
+
+    def one(agent: AgentPoll) -> list[Fetched]:
+        results = [gate.fetch(services, target) for target in agent.every]
+        if agent.on_demand and all(r.ok for r in results) and agent.follow(results):
+            results.extend(gate.fetch(services, target) for target in agent.on_demand)
+        return results
+
+    workers = max(1, min(concurrency, len(agents)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accbot-poll") as pool:
+        return list(pool.map(one, agents))

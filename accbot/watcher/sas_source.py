@@ -68,6 +68,7 @@ def sas_observation(agent_id: str, run: SasRun) -> Observation:
 class SasRuns:
     name = "run"
     backend = "SAS"
+    on_demand = False
 
     def fetch(self, services: Services, agent_id: str, count: int) -> list[Observation]:
         sas = require_sas(services)

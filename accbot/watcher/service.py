@@ -51,7 +51,12 @@ class WatcherService:
             poll_seconds=self.poll_seconds,
             clock=services.clock,
         )
-        self.cycle = WatchCycle(services, Notifier(client), poll_seconds=self.poll_seconds)
+        self.cycle = WatchCycle(
+            services,
+            Notifier(client),
+            poll_seconds=self.poll_seconds,
+            concurrency=services.settings.ACCBOT_ACC_CONCURRENCY,
+        )
         self._scheduler: BackgroundScheduler | None = None
         self._since = time.monotonic()
         self._last_cycle_end: float | None = None

@@ -53,6 +53,9 @@ class Observation:
     expected_end: datetime | None = None
     log_ref: str | None = None  # what the stream's ``log_excerpt`` takes; None: no log
     original: Any = None  # the backend's own model, for rendering
+    # The run belongs to a job run (ACC: ``runId`` > 0 or an ``agentJobScheduleId``): when
+    # it changes, the agent's on-demand streams (its job history) are asked too.
+    belongs_to_job: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class Stream(Protocol):
 
     name: str
     backend: str  # whose outage stops it: "ACC", "SAS"
+    # False: asked every cycle. True: asked only when an every-cycle stream shows a run
+    # that belongs to a job changing, and as a safety net (see watcher/followups.py).
+    on_demand: bool
 
     def fetch(self, services: Services, agent_id: str, count: int) -> list[Observation]:
         """The ``count`` newest entries, newest first."""
@@ -143,6 +149,7 @@ def run_observation(run: AgentRun) -> Observation:
         expected_end=aware(run.expected_end_time),
         log_ref=run.run_history_id,
         original=run,
+        belongs_to_job=bool(run.run_id and run.run_id > 0) or bool(run.job_schedule_id),
     )
 
 
@@ -167,6 +174,7 @@ def job_observation(job: JobRun) -> Observation:
 class AccRuns:
     name = "run"
     backend = "ACC"
+    on_demand = False
 
     def fetch(self, services: Services, agent_id: str, count: int) -> list[Observation]:
         return [run_observation(r) for r in services.acc.get_run_history(agent_id, count=count)]
@@ -183,6 +191,7 @@ class AccRuns:
 class AccJobs:
     name = "job"
     backend = "ACC"
+    on_demand = True  # a job's state follows its runs, which the run history shows
 
     def fetch(self, services: Services, agent_id: str, count: int) -> list[Observation]:
         return [job_observation(j) for j in services.acc.get_job_history(agent_id, count=count)]

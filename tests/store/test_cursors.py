@@ -60,3 +60,19 @@ def test_cursors_are_per_kind_and_agent(database) -> None:
         assert cursors.delete_cursor(session, "sas", "x")
         assert cursors.get_cursor(session, "sas", "x") is None
         assert not cursors.delete_cursor(session, "sas", "x")
+
+
+def test_many_cursors_are_read_at_once_by_kind_and_agent_in_batches(database) -> None:
+    agents = [("acc", f"agent-{n}") for n in range(cursors.BATCH + 5)]
+    with database.session() as session:
+        for kind, agent_id in agents[:-1]:
+            cursors.advance_cursor(session, kind, agent_id, [f"{agent_id}-run:"], now=T0)
+        cursors.advance_cursor(session, "sas", "agent-0", ["sas-run:"], now=T0)
+    with database.session() as session:
+        found = cursors.seen_keys_of(session, agents)
+    assert len(found) == len(agents) - 1  # the last one has no cursor
+    assert found[("acc", "agent-0")] == frozenset({"agent-0-run:"})  # not the SAS agent's
+    assert found[("acc", f"agent-{cursors.BATCH + 3}")] == frozenset(
+        {f"agent-{cursors.BATCH + 3}-run:"}
+    )
+    assert ("acc", f"agent-{cursors.BATCH + 4}") not in found

@@ -66,3 +66,23 @@ def test_removing_the_last_watch_resets_the_cursor(database) -> None:
         assert cursors.get_cursor(session, "acc", "id-of-team/agent") is None
         assert not watches.remove_watch(session, "acc", "team/agent", "C2")
         assert watches.list_watches(session) == []
+
+
+def test_watch_rows_are_every_watch_as_plain_values_in_agent_order(database) -> None:
+    with database.session() as session:
+        for ref, agent_id, channel in [("b/x", "id-2", "C2"), ("a/y", "id-1", "C1")]:
+            watches.add_watch(
+                session,
+                kind="acc",
+                agent_ref=ref,
+                agent_id=agent_id,
+                channel_id=channel,
+                created_by="U1",
+                all_states=channel == "C2",
+            )
+    with database.session() as session:
+        rows = watches.watch_rows(session)
+    assert [(r.agent_id, r.agent_ref, r.channel_id, r.all_states) for r in rows] == [
+        ("id-1", "a/y", "C1", False),
+        ("id-2", "b/x", "C2", True),
+    ]

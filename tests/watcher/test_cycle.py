@@ -167,7 +167,7 @@ def test_a_job_success_recovers_a_job_failure_but_a_run_success_does_not(
     acc.state.add_run(agent_id, 4)
     watcher.run_cycle()
     assert slack.count("chat.update") == 0
-    acc.state.add_job_run(agent_id, 3)
+    acc.state.add_job_run(agent_id, 3, run_status=4)  # the job's run shows in the run history
     watcher.run_cycle()
     assert slack.count("chat.update") == 1
 
