@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from accbot.store.dialect import insert_if_absent, rows_changed
@@ -187,3 +187,11 @@ def set_payload_field(session: Session, keys: Sequence[str], name: str, value: A
         alert.payload = {**(alert.payload or {}), name: value}
     session.flush()
     return len(found)
+
+
+def count_alerts(session: Session, kind: str, agent_id: str, channel_id: str) -> int:
+    """How many alerts were ever recorded for one subject in one channel (any state)."""
+    query = select(func.count(Alert.id)).where(
+        Alert.kind == kind, Alert.agent_id == agent_id, Alert.channel_id == channel_id
+    )
+    return int(session.scalar(query) or 0)

@@ -4,11 +4,15 @@ A server is in trouble when ACC cannot reach it (``isError``: unreachable, or th
 refused) or when its current CPU or memory usage is at or over the threshold ACC reports
 with it (``cpuThreshold``, ``memoryThreshold``). A threshold ACC leaves out (or 0) is not
 checked. Pure: the answer goes in, a verdict comes out.
+
+The server's key is a secret: should ACC ever echo it in its message, ``assess`` blanks
+it out before the message becomes a reason that is stored and shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from accbot.acc.models import ServerStatus
 
@@ -30,11 +34,12 @@ class ServerCondition:
         return self.trouble is None
 
 
-def assess(status: ServerStatus) -> ServerCondition:
-    """ACC's message is kept as a reason for an unreachable server (the caller blanks
-    the key out of it first, and views escape it)."""
+def assess(status: ServerStatus, secret: str = "") -> ServerCondition:
+    """ACC's message is kept as a reason for an unreachable server, with ``secret`` (the
+    server's key) blanked out; views escape it like any text from ACC."""
     if status.is_error:
-        return ServerCondition(UNREACHABLE, (status.message or "ACC could not reach it",))
+        message = status.message.replace(secret, "***") if secret else status.message
+        return ServerCondition(UNREACHABLE, (message or "ACC could not reach it",))
     cpu, memory = status.cpu_percent, status.memory_percent
     reasons = [
         f"{what} {_percent(value)} (threshold {threshold}%)"
@@ -54,3 +59,30 @@ def assess(status: ServerStatus) -> ServerCondition:
 
 def _percent(value: float) -> str:
     return f"{value:g}%"
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What a server alert says, kept in its record as JSON so a retry says the same."""
+
+    name: str  # as ACCBOT_SERVERS names it
+    address: str  # ip:port, for people who look the server up
+    trouble: str  # UNREACHABLE or OVER_THRESHOLD
+    reasons: tuple[str, ...]
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "address": self.address,
+            "trouble": self.trouble,
+            "reasons": list(self.reasons),
+        }
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ServerFacts:
+        return cls(
+            name=str(data["name"]),
+            address=str(data.get("address") or ""),
+            trouble=str(data.get("trouble") or UNREACHABLE),
+            reasons=tuple(str(r) for r in data.get("reasons") or ()),
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accbot.acc.models import ServerStatus
-from accbot.watcher.server_health import OVER_THRESHOLD, UNREACHABLE, assess
+from accbot.watcher.server_health import OVER_THRESHOLD, UNREACHABLE, ServerFacts, assess
 
 
 def _status(cpu: str = "0%, a:2%, p:20%", memory: str = "6%, a:13%, p: 23 % ", **kw):
@@ -43,3 +43,14 @@ def test_an_error_answer_is_an_unreachable_server_with_accs_words() -> None:
     assert condition.trouble == UNREACHABLE
     assert condition.reasons == ("Unable to connect to server 10.0.0.5:8004.",)
     assert assess(ServerStatus(True, "")).reasons == ("ACC could not reach it",)
+
+
+def test_a_key_acc_echoes_back_is_blanked_out_of_the_reason() -> None:
+    status = ServerStatus(True, "Connection to 10.0.0.5:8004 failed: invalid API key k-123.")
+    condition = assess(status, "k-123")
+    assert condition.reasons == ("Connection to 10.0.0.5:8004 failed: invalid API key ***.",)
+
+
+def test_server_facts_survive_their_record() -> None:
+    facts = ServerFacts("se1", "10.0.0.5:8004", OVER_THRESHOLD, ("CPU 100% (threshold 100%)",))
+    assert ServerFacts.of(facts.payload()) == facts
