@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from accbot.store.dialect import insert_if_absent, rows_changed
@@ -189,9 +189,16 @@ def set_payload_field(session: Session, keys: Sequence[str], name: str, value: A
     return len(found)
 
 
-def count_alerts(session: Session, kind: str, agent_id: str, channel_id: str) -> int:
-    """How many alerts were ever recorded for one subject in one channel (any state)."""
+def count_closed_alerts(session: Session, kind: str, agent_id: str, channel_id: str) -> int:
+    """How many alerts of one subject in one channel are over: recovered, or given up.
+
+    Replicas racing to open the next one count the same number (an alert being opened is
+    not over), so a key built from it is the same for both and only one is recorded.
+    """
     query = select(func.count(Alert.id)).where(
-        Alert.kind == kind, Alert.agent_id == agent_id, Alert.channel_id == channel_id
+        Alert.kind == kind,
+        Alert.agent_id == agent_id,
+        Alert.channel_id == channel_id,
+        or_(Alert.recovered_at.is_not(None), Alert.state == "failed"),
     )
     return int(session.scalar(query) or 0)

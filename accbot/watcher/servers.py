@@ -8,8 +8,8 @@ nowhere else (not into a record, a message or a log line).
 A server's trouble is an *episode*: from the first check that finds it unreachable or over
 ACC's thresholds to the first that finds it healthy again. Each episode is one alert per
 watching channel, recorded before it is posted under a unique key
-(``server:<name>:episode-<n>:<trouble>@<channel>``, ``n`` counting the channel's earlier
-episodes, so two replicas racing agree on it), and its end marks that alert recovered,
+(``server:<name>:episode-<n>@<channel>``, ``n`` counting the channel's episodes
+that are over, so two replicas racing to open the next one agree on it), and its end marks that alert recovered,
 which posts one "back" reply in its thread. The open alert itself is the episode's state,
 so a restart neither repeats the alert nor forgets to say the server is back.
 A check that ACC itself does not answer tells nothing about the server: it changes nothing.
@@ -52,8 +52,10 @@ class ServerCycle:
     unchecked: list[str] = field(default_factory=list)  # not configured, or ACC failed
 
 
-def episode_key(name: str, episode: int, trouble: str, channel: str) -> str:
-    return f"{alerts.alert_key(KIND, name, f'episode-{episode}', trouble)}@{channel}"
+def episode_key(name: str, episode: int, channel: str) -> str:
+    """One key per episode whatever the trouble, so checks that see it differently (one
+    unreachable, one over a threshold) still record one alert."""
+    return f"{KIND}:{name}:episode-{episode}@{channel}"
 
 
 def subject_ref(name: str) -> str:
@@ -144,8 +146,8 @@ def _reserve(
     session: Session, server: ServerConfig, channel: str, condition: ServerCondition, now: datetime
 ) -> str | None:
     assert condition.trouble is not None
-    episode = alerts.count_alerts(session, KIND, server.name, channel) + 1
-    key = episode_key(server.name, episode, condition.trouble, channel)
+    episode = alerts.count_closed_alerts(session, KIND, server.name, channel) + 1
+    key = episode_key(server.name, episode, channel)
     facts = ServerFacts(
         name=server.name,
         address=f"{server.ip}:{server.port}",
