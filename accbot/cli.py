@@ -144,8 +144,17 @@ def render_text(result: r.Result, folder: Path) -> list[str]:
         return [result.summary] + ([result.detail] if result.detail else [])
     if isinstance(result, r.Notice):
         return [result.text, *result.lines]
+    if isinstance(result, r.StartForm):
+        return [
+            "The start form is a Slack form; here, give its choices on the command line:",
+            "  accbot start <agentPath> [k=v ...] [--log-level 0-3] [--test] [--files a.csv,b.csv] [--multi]",
+        ]
+    if isinstance(result, r.CsvForm):
+        return [f"Pasting CSV rows for {result.agent_path} needs the Slack form; use it in Slack."]
     if isinstance(result, r.OpenModal):
         return ["This command opens a Slack form (a file picker); use it in Slack."]
+    if isinstance(result, r.CsvUploaded):
+        return [result.summary]
     if isinstance(result, r.JobList):
         lines = [f"job runs of {result.agent_label}:"]
         return lines + ([_job_row(job) for job in result.jobs] or ["  (none)"])

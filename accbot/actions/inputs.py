@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from accbot.acc import zips
 from accbot.acc.client import UnsupportedInputFile
 from accbot.actions.common import quote_word, resolve_agent
 from accbot.actions.context import Actor, Services
@@ -18,6 +19,7 @@ from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
 from accbot.actions.results import ConfirmationRequired, Mutation, OpenModal
 from accbot.commands.model import AddInputs, ClearInputs, Command, DisableInputs
+from accbot.store import input_files
 
 INPUTS_MODAL = "inputs"
 
@@ -78,6 +80,8 @@ def upload_inputs(
         services.acc.upload_input_files(command.agent_id, list(command.files.items))
     except UnsupportedInputFile as exc:
         raise InvalidInput(str(exc)) from None
+    with services.db.session() as session:
+        input_files.remember(session, command.agent_id, stored_names(command.files), actor.user_id)
     return Mutation(
         summary=(
             f"uploaded input files {', '.join(command.files.names)} "
@@ -105,6 +109,8 @@ def clear_inputs(
             command_text=f"inputs clear {quote_word(command.agent_path)}",
         )
     services.acc.delete_inputs(agent.agent_id)
+    with services.db.session() as session:
+        input_files.forget_all(session, agent.agent_id)
     return Mutation(
         summary=f"deleted the input files of `{command.agent_path}`",
         portal_url=services.acc_link(),
@@ -125,3 +131,19 @@ def disable_inputs(
         summary=f"disabled the input files of `{command.agent_path}`",
         portal_url=services.acc_link(),
     )
+
+
+def stored_names(files: InputFiles) -> list[str]:
+    """The names ACC keeps: a csv or txt as it is, a zip's csv and txt files by their
+    own names (without the folders inside the archive)."""
+    names: list[str] = []
+    for name, data in files.items:
+        if not name.lower().endswith(".zip"):
+            names.append(name)
+            continue
+        try:
+            entries = zips.list_files(data)
+        except zips.BadArchive:
+            continue
+        names.extend(e.name.rsplit("/", 1)[-1] for e in entries if e.name.lower().endswith((".csv", ".txt")))
+    return names

@@ -9,12 +9,14 @@ from __future__ import annotations
 from accbot.actions import (
     agents,
     audit_log,
+    csv_inputs,
     inputs,
     jobs,
     runs,
     schedules,
     server_watches,
     servers,
+    start_form,
     watches,
 )
 from accbot.actions.approvals import ask, decide, review
@@ -40,6 +42,7 @@ HANDLERS: dict[type[model.Command], Handler] = {
     model.ListWatches: watches.list_watches,
     # runs and jobs
     model.StartAgent: runs.start_agent,
+    model.OpenStartForm: start_form.open_start_form,
     model.RestartRun: runs.restart_run,
     model.RetryRun: runs.retry_run,
     model.StartJob: jobs.start_job,
@@ -59,6 +62,8 @@ HANDLERS: dict[type[model.Command], Handler] = {
     inputs.UploadInputs: inputs.upload_inputs,
     model.ClearInputs: inputs.clear_inputs,
     model.DisableInputs: inputs.disable_inputs,
+    model.AddCsvInput: csv_inputs.open_csv_form,
+    csv_inputs.UploadCsvInput: csv_inputs.upload_csv_input,
     # watches
     model.Watch: watches.watch,
     model.Unwatch: watches.unwatch,

@@ -187,3 +187,51 @@ class SasRunList(Result):
     failed_only: bool = False
     scanned: int = 0
     sas_url: str = ""
+
+
+@dataclass(frozen=True)
+class StartFormDefaults:
+    """What the start form shows filled in (typed with ``--form``)."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    log_level: int | None = None
+    test: bool = False
+    files: list[str] = field(default_factory=list)
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class StartForm(OpenModal):
+    """Open the start form. ``agent_path`` empty: the form asks for it. ``known_files``
+    are the agent's input files accbot uploaded (ACC's API cannot list them)."""
+
+    known_files: list[str] = field(default_factory=list)
+    defaults: StartFormDefaults = field(default_factory=StartFormDefaults)
+
+
+@dataclass(frozen=True)
+class CsvForm(OpenModal):
+    """Open the form to paste CSV rows, with ``filename`` suggested and ``max_chars``
+    the most it takes."""
+
+    filename: str = "input.csv"
+    max_chars: int = 0
+
+
+@dataclass(frozen=True)
+class CsvUploaded(Result):
+    """Pasted CSV rows were saved as an agent's input data."""
+
+    agent_path: str
+    filename: str
+    rows: int
+    chars: int
+    portal_url: str = ""
+    announce = True
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"uploaded CSV input data {self.filename} ({self.rows} row"
+            f"{'' if self.rows == 1 else 's'}) to agent {self.agent_path}"
+        )

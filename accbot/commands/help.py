@@ -6,7 +6,12 @@ import difflib
 from dataclasses import dataclass
 
 from accbot.commands.errors import CommandError
-from accbot.commands.model import DEFAULT_WAIT_SECONDS, MAX_COUNT, MAX_WAIT_SECONDS
+from accbot.commands.model import (
+    DEFAULT_WAIT_SECONDS,
+    MAX_COUNT,
+    MAX_CSV_CHARS,
+    MAX_WAIT_SECONDS,
+)
 from accbot.commands.roles import role_for_name
 
 SLASH = "/acc"
@@ -49,10 +54,12 @@ COMMANDS: dict[str, CommandHelp] = {
         _h("data", "reading", "<runId>", "Upload a run's data files.", f"data {_R}"),
         _h("start", "running",
            "<agentPath> [k=v ...] [--session ID] [--log-level 0-3] [--test] "
-           "[--files a.csv,b.csv] [--multi] [--wait[=SECONDS]]",
+           "[--files a.csv,b.csv] [--multi] [--wait[=SECONDS]] [--form]",
            "Start an agent run; k=v pairs become input parameters; --test is not a "
            f"production run; --wait follows the run to its end (default {DEFAULT_WAIT_SECONDS}s, "
-           f"at most {MAX_WAIT_SECONDS}s).",
+           f"at most {MAX_WAIT_SECONDS}s). --form (or `/acc start` with no path) opens a form "
+           "for parameters (one k=v a line), input files, log level, test run and "
+           "multi-server instead; the options typed with it fill the form in.",
            f'start {_P} city="New York" --log-level 2 --wait=600'),
         _h("restart", "running", "<runId>", "Restart a run from the beginning.", f"restart {_R}"),
         _h("retry", "running",
@@ -103,6 +110,10 @@ COMMANDS: dict[str, CommandHelp] = {
            f"request-approval {_P} new login flow"),
         _h("inputs add", "inputs", "<agentPath>",
            "Open a form to upload input files (csv, txt, zip).", f"inputs add {_P}"),
+        _h("inputs csv", "inputs", "<agentPath> [name.csv]",
+           "Open a form to paste CSV rows; they are saved as the agent's input data "
+           f"(at most {MAX_CSV_CHARS:,} characters; the same name replaces it).",
+           f"inputs csv {_P} urls.csv"),
         _h("inputs clear", "inputs", "<agentPath>", "Delete an agent's input files.",
            f"inputs clear {_P}"),
         _h("inputs disable", "inputs", "<agentPath>", "Stop using an agent's input files.",

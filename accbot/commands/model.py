@@ -23,6 +23,10 @@ MAX_MUTE = timedelta(days=7)
 MIN_ESCALATE = timedelta(minutes=1)
 MAX_ESCALATE = timedelta(days=7)
 SERVER_PREFIX = "server:"
+# Pasted CSV input data: Slack's plain-text input holds at most 3,000 characters.
+MAX_CSV_CHARS = 3000
+MIN_PAUSE = timedelta(minutes=1)
+MAX_PAUSE = timedelta(days=30)
 
 SCHEDULE_ACTIONS = ("on", "off", "run", "delete")
 BULK_SCHEDULE_ACTIONS = ("on", "off", "delete")
@@ -119,6 +123,22 @@ class StartAgent(Command):
     files: list[str] = field(default_factory=list)
     multi: bool = False
     wait_seconds: int | None = None
+    name: ClassVar[str] = "start"
+    mutating: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class OpenStartForm(Command):
+    """``/acc start`` with no path, or ``/acc start <agentPath> --form``: a form asks for
+    what the command line would. Options typed with ``--form`` fill the form in. Same
+    help key as ``start``, so the same role: only operators see the form."""
+
+    agent_path: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    log_level: int | None = None
+    test: bool = False
+    files: list[str] = field(default_factory=list)
+    multi: bool = False
     name: ClassVar[str] = "start"
     mutating: ClassVar[bool] = True
 
@@ -280,6 +300,17 @@ class AddInputs(Command):
 
 
 @dataclass(frozen=True)
+class AddCsvInput(Command):
+    """``/acc inputs csv``: a form to paste CSV rows; ``filename`` None means the form
+    suggests one."""
+
+    agent_path: str
+    filename: str | None = None
+    name: ClassVar[str] = "inputs csv"
+    mutating: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class ClearInputs(Command):
     agent_path: str
     name: ClassVar[str] = "inputs clear"
@@ -370,10 +401,10 @@ class Mute(Command):
 
 COMMAND_TYPES: tuple[type[Command], ...] = (
     Help, ShowAgent, ListRuns, ShowRun, ShowLog, GetData, ServerHealth, ShowAudit,
-    StartAgent, RestartRun, RetryRun,
+    StartAgent, OpenStartForm, RestartRun, RetryRun,
     StartJob, ListJobs, ShowJob, ListJobRuns, JobLogs, JobData, SetJobStatus,
     ListSchedules, AddSchedule, ScheduleAction, BulkScheduleAction,
     Approve, Disapprove, RequestApproval,
-    AddInputs, ClearInputs, DisableInputs,
+    AddInputs, AddCsvInput, ClearInputs, DisableInputs,
     Watch, WatchServer, Unwatch, UnwatchServer, ListWatches, Mute,
 )  # fmt: skip

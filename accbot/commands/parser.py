@@ -31,6 +31,7 @@ from accbot.commands.model import (
     MIN_ESCALATE,
     SCHEDULE_ACTIONS,
     SERVER_PREFIX,
+    AddCsvInput,
     AddInputs,
     AddSchedule,
     AgentRef,
@@ -51,6 +52,7 @@ from accbot.commands.model import (
     ListSchedules,
     ListWatches,
     Mute,
+    OpenStartForm,
     RequestApproval,
     RestartRun,
     RetryRun,
@@ -213,13 +215,61 @@ def _take_pair(args: Args, token: Token, allowed: bool) -> None:
     key = token.key
     if not allowed:
         raise args.fail(f"unexpected '{token.text}' — {args.name} takes no k=v parameters")
-    if not key:
-        raise args.fail(f"'{token.text}' is not a k=v pair (the name before '=' is missing)")
-    if any(char.isspace() for char in key):
-        raise args.fail(f"'{key}' is not a valid parameter name (no spaces allowed)")
-    if key in args.params:
-        raise args.fail(f"parameter '{key}' given twice")
+    problem = _pair_problem(key, token.text, args.params)
+    if problem:
+        raise args.fail(problem)
     args.params[key] = token.value
+
+
+def _pair_problem(key: str, text: str, seen: Mapping[str, str]) -> str | None:
+    """What is wrong with a k=v pair's name, the same rule on the command line and in a form."""
+    if not key:
+        return f"'{text}' is not a k=v pair (the name before '=' is missing)"
+    if any(char.isspace() for char in key):
+        return f"'{key}' is not a valid parameter name (no spaces allowed)"
+    if key in seen:
+        return f"parameter '{key}' given twice"
+    return None
+
+
+def parse_param_lines(text: str) -> dict[str, str]:
+    """Input parameters typed in a form, one ``k=v`` a line: the names follow the command
+    line's rules; the value is the rest of the line (quotes around it are dropped), so
+    ``city=New York`` needs no quoting. Blank lines are skipped. Raises CommandError
+    naming the line."""
+    params: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        key, equals, value = line.partition("=")
+        if not equals:
+            raise CommandError(f"line {number}: '{line}' is not a k=v pair")
+        key = key.strip()
+        problem = _pair_problem(key, line, params)
+        if problem:
+            raise CommandError(f"line {number}: {problem}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        params[key] = value
+    return params
+
+
+CSV_NAME_MAX = 200
+
+
+def csv_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name CSV input data (ACC wants a plain ``.csv`` file name)."""
+    if not name:
+        return "the file name is empty"
+    if not name.lower().endswith(".csv") or len(name) <= len(".csv"):
+        return f"'{name}' does not end with .csv"
+    if any(char in name for char in "/\\:"):
+        return f"'{name}' is not a plain file name (no folders)"
+    if len(name) > CSV_NAME_MAX:
+        return f"the file name is longer than {CSV_NAME_MAX} characters"
+    return None
 
 
 def _no_pairs_left(args: Args, start: int) -> None:
@@ -368,20 +418,36 @@ _START_OPTIONS = {
     "--files": Opt.VALUE,
     "--multi": Opt.FLAG,
     "--wait": Opt.OPTIONAL_INT,
+    "--form": Opt.FLAG,
 }
 
 
-def _start(lexer: Lexer) -> StartAgent:
+def _start(lexer: Lexer) -> StartAgent | OpenStartForm:
     args = _args("start", lexer, _START_OPTIONS, pairs=True)
+    if not args.positionals and not args.params and not args.options:
+        return OpenStartForm()  # the form asks for the path too
     path = _agent_path(args)
     _no_pairs_left(args, 1)
     opts = args.options
     log_level = opts.get("--log-level")
+    level = None if log_level is None else _bounded_int(args, log_level, "log level", 0, 3)
+    if "--form" in opts:
+        for option in ("--wait", "--session"):
+            if option in opts:
+                raise args.fail(f"{option} cannot be used with --form (the form starts the run)")
+        return OpenStartForm(
+            agent_path=path,
+            params=args.params,
+            log_level=level,
+            test="--test" in opts,
+            files=_files(args, opts.get("--files")),
+            multi="--multi" in opts,
+        )
     return StartAgent(
         agent_path=path,
         params=args.params,
         session_id=opts["--session"].strip() if opts.get("--session") else None,
-        log_level=None if log_level is None else _bounded_int(args, log_level, "log level", 0, 3),
+        log_level=level,
         test="--test" in opts,
         files=_files(args, opts.get("--files")),
         multi="--multi" in opts,
@@ -600,18 +666,29 @@ _INPUT_BUILDERS: dict[str, Callable[[str], Command]] = {
     "clear": ClearInputs,
     "disable": DisableInputs,
 }
+_INPUT_ACTIONS = ("add", "csv", "clear", "disable")
 
 
 def _inputs(lexer: Lexer) -> Command:
     first = _next_word("inputs", lexer)
     action = first.value.lower() if first is not None and first.key is None else ""
-    if action not in _INPUT_BUILDERS:
-        hint = difflib.get_close_matches(action, list(_INPUT_BUILDERS), n=1)
+    if action not in _INPUT_ACTIONS:
+        hint = difflib.get_close_matches(action, list(_INPUT_ACTIONS), n=1)
         suffix = f" — did you mean 'inputs {hint[0]}'?" if hint else ""
         shown = first.text if first is not None else ""
         problem = f"unknown inputs action '{shown}'" if shown else "missing the inputs action"
-        raise _error("inputs", f"{problem} (expected add, clear or disable){suffix}")
+        raise _error("inputs", f"{problem} (expected add, csv, clear or disable){suffix}")
     args = _args(f"inputs {action}", lexer)
+    if action == "csv":
+        args.no_more_than(2)
+        path = _agent_path(args)
+        token = args.positional(1)
+        filename = token.value.strip() if token is not None else None
+        if filename is not None:
+            problem = csv_name_problem(filename)
+            if problem:
+                raise args.fail(problem)
+        return AddCsvInput(path, filename)
     args.no_more_than(1)
     return _INPUT_BUILDERS[action](_agent_path(args))
 

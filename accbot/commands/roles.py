@@ -24,7 +24,7 @@ _OPERATOR = (
     "start", "restart", "retry",
     "job start", "job status",
     "schedule add", "schedule on", "schedule off", "schedule run",
-    "inputs add", "inputs disable",
+    "inputs add", "inputs csv", "inputs disable",
     "request-approval",
 )  # fmt: skip
 _APPROVER = ("approve", "disapprove")

@@ -94,3 +94,13 @@ def _upload(upload, actor: Actor, *, client: WebClient, respond: Respond | None)
             client=client,
             respond=respond,
         )
+
+
+def respond_by_web_api(actor: Actor, client: WebClient) -> Respond:
+    """A form submission has no response_url: answers the asker would get through one
+    go to them by the Web API instead (ephemeral in the channel, else a direct message)."""
+
+    def respond(text: str, blocks: list[dict] | None = None, **_: Any) -> None:
+        tell(actor, text, client=client, respond=None, blocks=blocks)
+
+    return respond

@@ -20,3 +20,5 @@ OPEN_PORTAL = "open_portal"
 
 INPUTS_MODAL = "inputs_add_modal"
 APPROVAL_MODAL = "approval_decision_modal"
+START_MODAL = "start_form_modal"
+CSV_MODAL = "inputs_csv_modal"

@@ -247,3 +247,17 @@ class Notice(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     state: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InputFileName(Base):
+    """An input file uploaded to an agent through accbot. ACC's API has no way to list an
+    agent's input files, so the start form offers the ones accbot itself uploaded."""
+
+    __tablename__ = "input_file_names"
+    __table_args__ = (UniqueConstraint("agent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[str] = mapped_column(String(AGENT_ID))
+    name: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

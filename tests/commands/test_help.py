@@ -13,7 +13,7 @@ GRAMMAR_COMMANDS = {
     "schedules", "schedule add", "schedule on", "schedule off", "schedule run",
     "schedule delete", "schedules on", "schedules off", "schedules delete",
     "approve", "disapprove", "request-approval", "inputs add", "inputs clear",
-    "inputs disable", "server", "watch", "unwatch", "watching", "mute", "audit",
+    "inputs csv", "inputs disable", "server", "watch", "unwatch", "watching", "mute", "audit",
 }  # fmt: skip
 
 
@@ -76,6 +76,7 @@ def test_unknown_topic_is_refused_with_a_suggestion() -> None:
 def test_family_usage_lists_each_member() -> None:
     assert usage("inputs").splitlines() == [
         "/acc inputs add <agentPath>",
+        "/acc inputs csv <agentPath> [name.csv]",
         "/acc inputs clear <agentPath>",
         "/acc inputs disable <agentPath>",
     ]

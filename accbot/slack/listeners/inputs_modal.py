@@ -18,7 +18,7 @@ from accbot.actions.context import Actor, Services
 from accbot.actions.inputs import InputFiles, UploadInputs
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
-from accbot.slack.delivery import tell
+from accbot.slack.delivery import respond_by_web_api, tell
 from accbot.slack.files import FileFetchError, fetch_file
 from accbot.slack.listeners.run import run_and_deliver
 from accbot.slack.views.inputs import (
@@ -63,7 +63,7 @@ def register(app: App, services: Services) -> None:
             channel_id=target.channel_id,
             name=body["user"].get("username"),
         )
-        respond = _respond_by_web_api(actor, client)
+        respond = respond_by_web_api(actor, client)
         try:
             fetched = [fetch_file(client, f["id"]) for f in files]
         except FileFetchError as exc:
@@ -74,12 +74,3 @@ def register(app: App, services: Services) -> None:
 
     app.view(ids.INPUTS_MODAL)(ack=ack_upload, lazy=[run_upload])
 
-
-def _respond_by_web_api(actor: Actor, client: WebClient):
-    """A form submission has no response_url: answers the asker would get through one
-    go to them by the Web API instead (ephemeral in the channel, else a direct message)."""
-
-    def respond(text: str, blocks: list[dict] | None = None, **_: Any) -> None:
-        tell(actor, text, client=client, respond=None, blocks=blocks)
-
-    return respond

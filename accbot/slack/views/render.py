@@ -157,6 +157,7 @@ def register_more() -> None:
         "accbot.slack.views.admin",
         "accbot.slack.views.approvals",
         "accbot.slack.views.sas",
+        "accbot.slack.views.csv_inputs",
     ):
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)

@@ -161,6 +161,9 @@ def render_agent(result: AgentOverview) -> Reply:
     else:
         blocks.append(SectionBlock(text="*Schedules*\n_None_"))
     buttons = []
+    if result.can_operate:
+        # Opens the start form (parameters, input files, log level, test run).
+        buttons.append(ButtonElement(text="Start…", action_id=ids.AGENT_START, value=path))
     if result.runs and result.can_operate:
         latest = result.runs[0]
         buttons.extend(run_buttons(latest).elements[:3])
