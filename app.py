@@ -16,9 +16,13 @@ def main() -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    from accbot.server import serve
+    from accbot.server import StartupError, serve
 
-    return serve(settings)
+    try:
+        return serve(settings)
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -49,3 +49,8 @@ def configure_logging(level: str | None = None) -> None:
     root.setLevel(level or os.environ.get("ACCBOT_LOG_LEVEL", "INFO"))
     # httpx logs every request at INFO; accbot's clients log what matters themselves
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs "Running job …" and "… executed successfully" at INFO for every
+    # watcher cycle (each second in tests); the watcher logs its own cycles that matter.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic lists each of its plug-ins at INFO on every start; its upgrades stay visible.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

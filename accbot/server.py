@@ -6,11 +6,15 @@ uvicorn (production). SIGTERM stops the transport, then the watcher, then the cl
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
 import threading
 
 import uvicorn
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 
 from accbot.config import Settings
 from accbot.http import build_asgi
@@ -20,8 +24,48 @@ from accbot.watcher.service import WatcherService
 
 logger = logging.getLogger("accbot")
 
+HTTP_HOST = "0.0.0.0"  # noqa: S104 (Slack must reach the bot)
+
+
+class StartupError(Exception):
+    """accbot cannot start serving; the message says why in one sentence, and what to do."""
+
 
 def serve(settings: Settings) -> int:
+    """Serve until SIGTERM; raises StartupError when the port or Slack is not available.
+
+    In HTTP mode the port is taken first, so a port in use stops accbot before it
+    migrates the database or starts the watcher.
+    """
+    listener = None if settings.socket_mode else listen(settings.PORT)
+    try:
+        _serve(settings, listener)
+    finally:
+        if listener is not None:
+            listener.close()
+    return 0
+
+
+def listen(port: int) -> socket.socket:
+    """Bind the HTTP port now, so that a port in use is one clear sentence."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HTTP_HOST, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise StartupError(
+                f"Port {port} is already in use by another program: stop it, "
+                "or set PORT to a free port."
+            ) from exc
+        raise StartupError(
+            f"Port {port} cannot be opened ({exc.strerror}): set PORT to another port."
+        ) from exc
+    return sock
+
+
+def _serve(settings: Settings, listener: socket.socket | None) -> None:
     client = build_web_client(settings)
     services = build_services(
         settings,
@@ -36,14 +80,13 @@ def serve(settings: Settings) -> int:
     bolt_app = build_bolt_app(services, client)
     watcher = start_watcher(services, client)
     try:
-        if settings.socket_mode:
+        if listener is None:
             serve_socket_mode(bolt_app, settings)
         else:
-            serve_http(bolt_app, services, settings, watcher)
+            serve_http(bolt_app, services, settings, watcher, listener=listener)
     finally:
         watcher.stop()
         close_services(services)
-    return 0
 
 
 def start_watcher(services, client) -> WatcherService:
@@ -52,10 +95,12 @@ def start_watcher(services, client) -> WatcherService:
     return watcher
 
 
-def serve_http(bolt_app, services, settings: Settings, watcher=None) -> None:
+def serve_http(
+    bolt_app, services, settings: Settings, watcher=None, *, listener: socket.socket | None = None
+) -> None:
     asgi = build_asgi(bolt_app, services, watcher.snapshot if watcher is not None else None)
     config = uvicorn.Config(
-        asgi, host="0.0.0.0", port=settings.PORT, log_level="info", access_log=False  # noqa: S104
+        asgi, host=HTTP_HOST, port=settings.PORT, log_level="info", access_log=False
     )
     logger.info("accbot serving Slack on http://0.0.0.0:%s/slack/events", settings.PORT)
     # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the
@@ -63,12 +108,10 @@ def serve_http(bolt_app, services, settings: Settings, watcher=None) -> None:
     # clients and exit 0 instead of dying by the signal.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda sig, frame: logger.info("signal %s: stopped", sig))
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[listener] if listener is not None else None)
 
 
 def serve_socket_mode(bolt_app, settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     handler = SocketModeHandler(bolt_app, settings.SLACK_APP_TOKEN.get_secret_value())
     stop = threading.Event()
 
@@ -78,7 +121,18 @@ def serve_socket_mode(bolt_app, settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
-    handler.connect()
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        raise StartupError(
+            f"Slack refused the Socket Mode connection ({exc.response.get('error')}): check "
+            "SLACK_APP_TOKEN (an xapp- app-level token with connections:write)."
+        ) from exc
+    except OSError as exc:  # urllib's URLError and socket errors alike
+        raise StartupError(
+            "Could not reach Slack to open the Socket Mode connection: check the network "
+            "(and SLACK_API_URL, if set)."
+        ) from exc
     logger.info("accbot connected to Slack in Socket Mode")
     stop.wait()
     handler.close()

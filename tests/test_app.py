@@ -118,3 +118,69 @@ def test_http_mode_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
         assert process.returncode == 0, output
         assert "app-test-token" not in output
         assert "xoxb-app-test" not in output
+
+
+def run_app(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py")],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return clean_env(
+        SLACK_BOT_TOKEN="xoxb-app-test",
+        SLACK_SIGNING_SECRET="app-test-secret",
+        ACC_BASE_URL="http://127.0.0.1:9",
+        ACC_API_TOKEN="app-test-token",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        **extra,
+    )
+
+
+def test_a_port_in_use_is_one_sentence_naming_port_and_nothing_starts(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))  # noqa: S104 (where the bot would listen)
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_app(bot_env(tmp_path, PORT=str(port)), tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Port {port} is already in use by another program: stop it, or set PORT to a free port."
+    )
+    assert not (tmp_path / "bot.db").exists()  # it stopped before migrating or watching
+
+
+def test_socket_mode_refused_by_slack_is_one_sentence_naming_the_app_token(tmp_path):
+    with FakeSlack() as slack:
+        slack.fail_next(
+            "apps.connections.open", status=200, body={"ok": False, "error": "invalid_auth"}
+        )
+        result = run_app(
+            bot_env(tmp_path, SLACK_APP_TOKEN="xapp-1-app-test", SLACK_API_URL=slack.api_url),
+            tmp_path,
+        )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (
+        "Slack refused the Socket Mode connection (invalid_auth): check SLACK_APP_TOKEN "
+        "(an xapp- app-level token with connections:write)."
+    )
+    assert "Traceback" not in result.stderr
+    assert "xapp-1-app-test" not in result.stderr + result.stdout
+
+
+def test_socket_mode_without_slack_reachable_is_one_sentence(tmp_path):
+    unreachable = f"http://127.0.0.1:{free_port()}/api/"
+    result = run_app(
+        bot_env(tmp_path, SLACK_APP_TOKEN="xapp-1-app-test", SLACK_API_URL=unreachable), tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "Could not reach Slack to open the Socket Mode connection"
+    )
+    assert "Traceback" not in result.stderr

@@ -104,16 +104,10 @@ def unwatch(
     progress: Progress | None = None,
 ) -> AnnouncedNotice:
     agent = command.agent
-    channel = watch_channel(command.channel_id, actor, services)
     with services.db.session() as session:
-        found = _find(session, agent, channel)
-        removed = found is not None and store_watches.remove_watch(
-            session, found.kind, found.agent_ref, channel
-        )
-    if not removed:
-        raise InvalidInput(
-            f"`{agent}` is not watched in <#{channel}>. `/acc watching` lists the watches."
-        )
+        found = _watch_to_remove(session, agent, command.channel_id, actor)
+        channel = found.channel_id
+        store_watches.remove_watch(session, found.kind, found.agent_ref, channel)
     return AnnouncedNotice(text=f"stopped watching `{agent}` in <#{channel}>.")
 
 
@@ -211,6 +205,41 @@ def _kind(services: Services, agent: AgentRef) -> WatchKind:
     if reason:
         raise NotConfigured(reason)
     return kind
+
+
+def _watch_to_remove(
+    session: Session, agent: AgentRef, named: str | None, actor: Actor
+) -> WatchRow:
+    """The watch ``unwatch`` means: in the channel named; else the agent's only watch;
+    else, of several, the one in the channel the command was typed in. Otherwise the
+    person is asked which channel, with the channels listed."""
+    if named:
+        found = _find(session, agent, named)
+        if found is None:
+            raise InvalidInput(
+                f"`{agent}` is not watched in <#{named}>. `/acc watching` lists the watches."
+            )
+        return found
+    watches = [
+        entry
+        for entry in store_watches.list_watches(session)
+        if entry.kind == agent.kind and entry.agent_ref.lower() == agent.ref.lower()
+    ]
+    if len(watches) == 1:
+        return watches[0]
+    here = [entry for entry in watches if entry.channel_id == actor.channel_id]
+    if here:
+        return here[0]
+    if not watches:
+        where = f"<#{actor.channel_id}> or any other channel" if actor.channel_id else "any channel"
+        raise InvalidInput(
+            f"`{agent}` is not watched in {where}. `/acc watching` lists the watches."
+        )
+    channels = ", ".join(f"<#{entry.channel_id}>" for entry in watches)
+    raise InvalidInput(
+        f"`{agent}` is watched in {channels}: name the channel, e.g. "
+        f"`/acc unwatch {agent} #channel`."
+    )
 
 
 def _find(session: Session, agent: AgentRef, channel: str) -> WatchRow | None:

@@ -62,6 +62,7 @@ def test_a_change_by_someone_without_the_role_is_refused_audited_and_never_sent(
     with pytest.raises(PermissionDenied) as refused:
         execute(RestartRun(run_id=SAMPLE_RUN), Actor("UVIEW"), services)
     assert refused.value.role == "operator"
+    assert "ACCBOT_OPERATORS" in str(refused.value)  # what to ask an admin for
     assert acc.state.count_requests("POST", "/api/run") == 0
     [(user, action, result, _)] = audit_rows(services)
     assert (user, action, result) == ("UVIEW", "restart", "refused")

@@ -110,6 +110,36 @@ def test_unwatch_removes_the_channels_watch_and_says_when_there_is_none(send, sl
     assert "is not watched in <#COPS>" in answer["text"]
 
 
+def test_unwatch_without_a_channel_finds_the_agents_only_watch(send, slack, bot):
+    send.command(f"watch {QUICK} <#CALERTS|alerts>", user=ADMIN, channel="COPS")
+    slack.wait_for("chat.postMessage")
+    send.command(f"unwatch {QUICK}", user=ADMIN, channel="CELSEWHERE")
+    posts = slack.wait_for("chat.postMessage", 2)
+    assert f"stopped watching `{QUICK}` in <#CALERTS>" in posts[1].params["text"]
+    assert _watches(bot) == []
+
+
+def test_unwatch_without_a_channel_asks_which_when_several_watch_it(send, slack, bot):
+    send.command(f"watch {QUICK} <#CALERTS|alerts>", user=ADMIN, channel="COPS")
+    send.command(f"watch {QUICK} <#CTEAM|team>", user=ADMIN, channel="COPS")
+    slack.wait_for("chat.postMessage", 2)
+    send.command(f"unwatch {QUICK}", user=ADMIN, channel="CELSEWHERE")
+    [answer] = slack.wait_for_response()
+    assert "<#CALERTS>, <#CTEAM>" in answer["text"] and "name the channel" in answer["text"]
+    assert len(_watches(bot)) == 2
+    send.command(f"unwatch {QUICK}", user=ADMIN, channel="CTEAM")  # typed in one of them
+    posts = slack.wait_for("chat.postMessage", 3)
+    assert f"stopped watching `{QUICK}` in <#CTEAM>" in posts[2].params["text"]
+    assert _watches(bot) == [("acc", QUICK, "CALERTS", False)]
+
+
+def test_watching_without_the_admin_role_names_the_setting_to_ask_for(send, slack, bot):
+    send.command(f"watch {QUICK}", user=OPERATOR, channel="COPS")
+    [answer] = slack.wait_for_response()
+    assert "You need the admin role" in answer["text"] and "ACCBOT_ADMINS" in answer["text"]
+    assert _watches(bot) == []
+
+
 def test_anyone_lists_the_watches_and_the_mutes(send, slack, bot):
     send.command(f"watch {QUICK} <#CALERTS|alerts>", user=ADMIN, channel="COPS")
     send.command(f"mute {QUICK} 2h", user=ADMIN, channel="COPS")

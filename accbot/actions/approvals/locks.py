@@ -22,9 +22,7 @@ class _RequestLock:
 
 class RequestLocks:
     def __init__(self) -> None:
-        self._table: weakref.WeakValueDictionary[int, _RequestLock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._table: weakref.WeakValueDictionary[int, _RequestLock] = weakref.WeakValueDictionary()
         self._guard = threading.Lock()
 
     def is_deciding(self, request_id: int) -> bool:

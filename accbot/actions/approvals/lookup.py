@@ -23,6 +23,4 @@ def pending_for_agent(
     agent has not been looked up in ACC)."""
     with services.db.session() as session:
         rows = stored.pending_requests(session, agent_path=agent_path)
-        return [
-            RequestView.of(r) for r in rows if agent_id is None or r.agent_id == agent_id
-        ]
+        return [RequestView.of(r) for r in rows if agent_id is None or r.agent_id == agent_id]
