@@ -17,7 +17,6 @@ from accbot.actions.errors import PermissionDenied
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
 from accbot.commands.parser import parse
-from accbot.commands.roles import required_role
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
@@ -80,20 +79,19 @@ def register(app: App, services: Services) -> None:
         except (ValueError, TypeError):
             tell(actor, ":warning: That button carries no usable value.", client=client, respond=respond)
             return
-        if isinstance(command, m.Mute) and not services.roles.holds(
-            actor.user_id, required_role(command)
-        ):
-            refuse_mute(command, actor, client=client, respond=respond)
+        if isinstance(command, m.Mute):
+            mute(command, actor, client=client, respond=respond)
             return
         run_and_deliver(command, actor, services, client=client, respond=respond)
 
-    def refuse_mute(command: m.Mute, actor: Actor, *, client: WebClient, respond: Respond) -> None:
+    def mute(command: m.Mute, actor: Actor, *, client: WebClient, respond: Respond) -> None:
+        """As any button, but a refusal (checked and audited by dispatch) says who may mute."""
         try:
-            result = execute(command, actor, services)  # refused, and audited as refused, there
+            result = execute(command, actor, services)
         except PermissionDenied:
             tell(actor, mute_refused(str(command.agent)), client=client, respond=respond)
             return
-        except Exception as exc:  # the role was granted meanwhile and the mute itself failed
+        except Exception as exc:
             tell(actor, explain(exc), client=client, respond=respond)
             return
         deliver_result(result, actor, services, client=client, respond=respond)
