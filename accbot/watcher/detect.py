@@ -25,6 +25,7 @@ from datetime import datetime
 
 from accbot.store.alerts import alert_key
 from accbot.store.cursors import seen_key
+from accbot.watcher.quality import QualityRule
 from accbot.watcher.sources import Observation
 
 OVERDUE = "Overdue"
@@ -38,6 +39,7 @@ class Subscriber:
     channel_id: str
     agent_ref: str  # as the watch names it: a path or ``sas:<id>``
     all_states: bool = False
+    quality: QualityRule = QualityRule()  # --empty, --drop
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def detect(
     added: list[str] = []
     known = set(seen)
     for observation in reversed(observations):  # oldest first: a failure before its recovery
-        quiet = baseline or _predates(observation, known, watched_since)
+        quiet = baseline or predates(observation, known, watched_since)
         for key, event_status in _new_keys(observation, known, now):
             known.add(key)
             added.append(key)
@@ -133,7 +135,7 @@ def run_marker(observation: Observation) -> str:
     return seen_key(observation.run_id, "")
 
 
-def _predates(observation: Observation, known: set[str], watched_since: datetime | None) -> bool:
+def predates(observation: Observation, known: set[str], watched_since: datetime | None) -> bool:
     if watched_since is None or run_marker(observation) in known:
         return False
     return observation.started is not None and observation.started < watched_since

@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 EMPTY = "Empty"  # the status of an empty-run alert (its key: "<runId>:Empty")
 DROP = "Drop"  # the status of a data-drop alert
@@ -47,6 +48,28 @@ class QualityFinding:
     @property
     def sparkline(self) -> str:
         return sparkline(self.recent)
+
+    def payload(self) -> dict[str, Any]:
+        """As kept in the alert's record (plain JSON), so a retry says the same."""
+        return {
+            "status": self.status,
+            "data_count": self.data_count,
+            "median": self.median,
+            "recent": list(self.recent),
+            "drop_percent": self.drop_percent,
+        }
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> QualityFinding:
+        median = data.get("median")
+        drop = data.get("drop_percent")
+        return cls(
+            status=str(data["status"]),
+            data_count=int(data["data_count"]),
+            median=None if median is None else float(median),
+            recent=tuple(int(c) for c in data.get("recent") or ()),
+            drop_percent=None if drop is None else int(drop),
+        )
 
     @property
     def below_percent(self) -> int | None:

@@ -8,6 +8,7 @@ from accbot.watcher.quality import (
     DROP,
     EMPTY,
     MEDIAN_WINDOW,
+    QualityFinding,
     QualityRule,
     judge,
     median,
@@ -89,3 +90,11 @@ def test_the_sparkline_scales_counts_from_zero_to_the_largest(counts, line) -> N
 def test_a_finding_draws_its_recent_counts() -> None:
     finding = judge(10, [100, 100, 80, 100, 100], QualityRule(drop_percent=50))
     assert finding is not None and finding.sparkline == "██▇██▂"
+
+
+def test_a_finding_survives_its_record() -> None:
+    finding = judge(10, [100, 100, 80, 100, 100], QualityRule(drop_percent=50))
+    assert finding is not None
+    assert QualityFinding.of(finding.payload()) == finding
+    empty = judge(0, [], QualityRule(empty=True))
+    assert empty is not None and QualityFinding.of(empty.payload()) == empty
