@@ -52,19 +52,31 @@ def unwatch_server(
     confirmed: bool = False,
     progress: Progress | None = None,
 ) -> AnnouncedNotice:
-    channel = watch_channel(command.channel_id, actor, services)
+    """Like ``unwatch`` of an agent: the channel named; else the server's only watch; else,
+    of several, the one in the channel the command was typed in; otherwise ask."""
     wanted = command.server.casefold()
     with services.db.session() as session:
         found = [
-            w.server_name
-            for w in server_watches.list_server_watches(session, channel_id=channel)
+            w
+            for w in server_watches.list_server_watches(session)
             if w.server_name.casefold() == wanted
         ]
-        for name in found:
-            server_watches.remove_server_watch(session, name, channel)
-    if not found:  # the typed name is not echoed: it is the user's text, not a server's
-        raise InvalidInput(
-            f"No server of that name is watched in <#{channel}>. "
-            "`/acc watching` lists the watches."
-        )
-    return AnnouncedNotice(text=f"stopped watching `server:{found[0]}` in <#{channel}>.")
+        if command.channel_id:
+            found = [w for w in found if w.channel_id == command.channel_id]
+        elif len(found) > 1:
+            here = [w for w in found if w.channel_id == actor.channel_id]
+            if not here:
+                channels = ", ".join(f"<#{w.channel_id}>" for w in found)
+                raise InvalidInput(
+                    f"`server:{found[0].server_name}` is watched in {channels}: name the "
+                    "channel, e.g. `/acc unwatch server:<name> #channel`."
+                )
+            found = here
+        if not found:  # the typed name is not echoed: it is the user's text, not a server's
+            where = f"<#{command.channel_id}>" if command.channel_id else "any channel"
+            raise InvalidInput(
+                f"No server of that name is watched in {where}. `/acc watching` lists the watches."
+            )
+        name, channel = found[0].server_name, found[0].channel_id
+        server_watches.remove_server_watch(session, name, channel)
+    return AnnouncedNotice(text=f"stopped watching `server:{name}` in <#{channel}>.")

@@ -107,8 +107,21 @@ def test_unwatching_a_server_removes_the_channels_watch(send, slack, bot):
     assert _server_watches(bot) == []
     send.command("unwatch server:<!here>", user=ADMIN, channel="COPS")
     [answer] = slack.wait_for_response()
-    assert "No server of that name is watched in <#COPS>" in answer["text"]
+    assert "No server of that name is watched in any channel" in answer["text"]
     assert "here" not in answer["text"]
+
+
+def test_unwatching_a_server_watched_in_several_channels_asks_which(send, slack, bot):
+    send.command("watch server:se1 <#CALERTS|alerts>", user=ADMIN, channel="COPS")
+    send.command("watch server:se1 <#CNIGHT|night>", user=ADMIN, channel="COPS")
+    slack.wait_for("chat.postMessage", 2)
+    send.command("unwatch server:se1", user=ADMIN, channel="COPS")
+    [answer] = slack.wait_for_response()
+    assert "is watched in <#CALERTS>, <#CNIGHT>: name the channel" in answer["text"]
+    send.command("unwatch server:se1", user=ADMIN, channel="CNIGHT")
+    posts = slack.wait_for("chat.postMessage", 3)
+    assert "stopped watching `server:se1` in <#CNIGHT>" in posts[2].params["text"]
+    assert _server_watches(bot) == [("se1", "CALERTS", ADMIN)]
 
 
 def test_an_unknown_server_is_refused_with_the_configured_names(send, slack, bot):
