@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from accbot.backend.secrets import url_password
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///accbot.db"
 DEFAULT_PORT = 3000
@@ -171,6 +173,34 @@ class Settings(BaseSettings):
             or (self.SAS_CLIENT_ID is not None and self.SAS_CLIENT_SECRET is not None)
         )
 
+    def secret_values(self) -> list[str]:
+        """Every secret this configuration holds, for the scrubber: tokens, the signing
+        secret, the SAS client secret, server keys and the passwords in URLs."""
+        values = [
+            secret.get_secret_value()
+            for secret in (
+                self.SLACK_BOT_TOKEN,
+                self.SLACK_SIGNING_SECRET,
+                self.SLACK_APP_TOKEN,
+                self.ACC_API_TOKEN,
+                self.SAS_TOKEN,
+                self.SAS_CLIENT_SECRET,
+            )
+            if secret is not None
+        ]
+        values += [server.key.get_secret_value() for server in self.ACCBOT_SERVERS]
+        for url in (
+            self.DATABASE_URL,
+            self.ACC_BASE_URL,
+            self.SAS_BASE_URL,
+            self.ACCBOT_ACC_WEB_URL,
+            self.SLACK_API_URL,
+        ):
+            password = url_password(url)
+            if password:
+                values.append(password)
+        return [value for value in values if value]
+
     def missing_for_bot(self) -> list[str]:
         """Variables that must be set before the Slack bot can start."""
         missing = [
@@ -213,4 +243,6 @@ def load_settings(**overrides: Any) -> Settings:
             name = ".".join(str(part) for part in error["loc"]) or "settings"
             # the message only, never the input: the input may be a token
             problems.append(f"  {name}: {error['msg']}")
-        raise ConfigError("accbot cannot start: invalid settings:\n" + "\n".join(problems)) from None
+        raise ConfigError(
+            "accbot cannot start: invalid settings:\n" + "\n".join(problems)
+        ) from None

@@ -25,6 +25,18 @@ ACC_LATENCY = Histogram(
     ["endpoint"],
     registry=REGISTRY,
 )
+SAS_CALLS = Counter(
+    "accbot_sas_calls_total",
+    "Calls made to SAS Viya, by endpoint and outcome (HTTP status or 'error').",
+    ["endpoint", "outcome"],
+    registry=REGISTRY,
+)
+SAS_LATENCY = Histogram(
+    "accbot_sas_call_seconds",
+    "Latency of calls to SAS Viya, by endpoint.",
+    ["endpoint"],
+    registry=REGISTRY,
+)
 ERRORS = Counter(
     "accbot_errors_total",
     "Errors shown to users or raised in background work, by kind.",
@@ -44,6 +56,13 @@ def observe_acc_call(method: str, endpoint: str, status: int | None, seconds: fl
     so the label set stays small however many runs there are."""
     ACC_CALLS.labels(endpoint=endpoint, outcome=str(status) if status else "error").inc()
     ACC_LATENCY.labels(endpoint=endpoint).observe(seconds)
+
+
+def observe_sas_call(method: str, endpoint: str, status: int | None, seconds: float) -> None:
+    """The SAS client's ``on_request`` hook, labelled the same way
+    ("GET /catalog/bots/{id}/history")."""
+    SAS_CALLS.labels(endpoint=endpoint, outcome=str(status) if status else "error").inc()
+    SAS_LATENCY.labels(endpoint=endpoint).observe(seconds)
 
 
 def render() -> tuple[bytes, str]:

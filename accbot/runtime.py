@@ -5,16 +5,16 @@ from __future__ import annotations
 from accbot.acc.client import AccClient
 from accbot.actions.context import Services
 from accbot.actions.roles import GroupMembers, RoleChecker
+from accbot.backend.secrets import SCRUBBER
 from accbot.config import Settings
-from accbot.metrics import observe_acc_call
+from accbot.metrics import observe_acc_call, observe_sas_call
+from accbot.sas.client import SasClient
 from accbot.store.db import Database
 
 
 def build_sas_client(settings: Settings):
     if not settings.sas_enabled:
         return None
-    from accbot.sas.client import SasClient
-
     return SasClient(
         settings.SAS_BASE_URL,
         token=settings.SAS_TOKEN.get_secret_value() if settings.SAS_TOKEN else None,
@@ -22,6 +22,8 @@ def build_sas_client(settings: Settings):
         client_secret=(
             settings.SAS_CLIENT_SECRET.get_secret_value() if settings.SAS_CLIENT_SECRET else None
         ),
+        on_request=observe_sas_call,
+        scrubber=SCRUBBER,
     )
 
 
@@ -33,10 +35,13 @@ def build_services(
     db: Database | None = None,
 ) -> Services:
     settings.require_acc()
+    # one scrubber for the whole process: client errors and the log filter both use it
+    SCRUBBER.add(*settings.secret_values())
     acc = acc or AccClient(
         settings.ACC_BASE_URL,
         settings.ACC_API_TOKEN.get_secret_value(),
         on_request=observe_acc_call,
+        scrubber=SCRUBBER,
     )
     return Services(
         settings=settings,

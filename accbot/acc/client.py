@@ -1,15 +1,21 @@
 """The ACC REST client: one method per endpoint of the ACC API document.
 
-Everything that touches the network goes through :meth:`AccClient._call`, which
+Everything that touches the network goes through :meth:`AccClient._call`, on top of the
+HTTP layer both clients share (:class:`accbot.backend.transport.HttpBackend`), which
 
 * builds the URL from an endpoint template (``"api/run/{id}"``) so that logs and the
-  metrics hook see one label per endpoint, never one per run ID;
+  metrics hook see one label per endpoint, never one per run ID, and refuses an id that
+  would change the endpoint (``..``, ``/``) before anything is sent;
 * retries only what is safe to repeat: GETs on 5xx, timeouts and connection errors;
-  a POST or DELETE only when the connection itself failed (``httpx.ConnectError``), which
-  proves that nothing reached ACC — a start must never be sent twice;
-* maps every failure to the typed tree in :mod:`accbot.acc.errors` with ``raise X from
-  exc``, building messages from the endpoint and IDs only, so the token never appears in
-  an exception, a log line or Slack.
+  a POST or DELETE only when the connection itself failed, which proves that nothing
+  reached ACC — a start must never be sent twice;
+* reads every answer with a byte limit: downloads (logs, data) stop at
+  ``MAX_DOWNLOAD_BYTES`` with :class:`ResponseTooLarge`, so nothing larger is ever held
+  or uploaded to Slack.
+
+Failures map to the typed tree in :mod:`accbot.backend.errors`, with messages built from
+the endpoint and IDs, and ACC's own words passed through the secret scrubber, so neither
+the token nor a server key ACC echoes appears in an exception, a log line or Slack.
 """
 
 from __future__ import annotations
@@ -18,24 +24,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import PurePath
+from pathlib import PurePath, PureWindowsPath
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from accbot.acc.errors import (
-    BackendResponseError,
-    BackendTimeout,
-    BackendUnreachable,
-    BadRequest,
-    Forbidden,
-    InvalidResponse,
-    NotFound,
-    ServerError,
-    Unauthorized,
-)
 from accbot.acc.models import (
     ALLOWED_INPUT_SUFFIXES,
     DEFAULT_RUN_METHOD,
@@ -54,27 +48,51 @@ from accbot.acc.models import (
     StartRequest,
     StartResult,
 )
+from accbot.backend.errors import InvalidResponse, NotFound, status_error
+from accbot.backend.retry import DEFAULT_BACKOFF_SECONDS, DEFAULT_RETRIES, RetryPolicy
+from accbot.backend.secrets import Scrubber
+from accbot.backend.transport import HttpBackend, MiB, RequestHook
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-DEFAULT_MAX_RETRIES = 3
-DEFAULT_BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
+DEFAULT_MAX_RETRIES = DEFAULT_RETRIES
+DEFAULT_BACKOFF = DEFAULT_BACKOFF_SECONDS
 DEFAULT_AGENT_CACHE_SECONDS = 60.0
 # ACC's own default for ``synchronousTimeout``; a synchronous start waits that long.
 DEFAULT_SYNCHRONOUS_TIMEOUT = 60
 # Extra read time granted beyond a synchronous start's own timeout (delivery, zipping).
 SYNCHRONOUS_READ_MARGIN = 30.0
-MAX_DETAIL_CHARS = 300
+# The most of a log or data download accbot reads (and so uploads to Slack); a larger
+# file is left in ACC and the reply says so.
+MAX_DOWNLOAD_BYTES = 32 * MiB
 INPUT_CONTENT_TYPES = {".csv": "text/csv", ".txt": "text/plain", ".zip": "application/zip"}
 # The form field name used by the document's HTTP and Python upload examples.
 UPLOAD_FIELD_NAME = "filename"
 USER_AGENT = "accbot"
+BACKEND = "ACC"
 
 logger = logging.getLogger("accbot.acc")
 
-RequestHook = Callable[[str, str, "int | None", float], None]
-"""``on_request(method, endpoint template, status or None, seconds)``, once per attempt."""
+__all__ = [
+    "MAX_DOWNLOAD_BYTES",
+    "AccClient",
+    "RequestHook",
+    "UnsupportedInputFile",
+    "safe_file_name",
+]
 
-_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+def safe_file_name(name: str) -> str:
+    """The last component of ``name`` (``a/../b.csv`` and ``C:\\x\\b.csv`` give ``b.csv``).
+
+    File names go to ACC as input file names and inside ``inputFiles``; a path in one
+    could point ACC elsewhere on its disk. Control characters and quotes are dropped.
+    """
+    base = PureWindowsPath(PurePath(str(name)).name).name
+    base = "".join(c for c in base if ord(c) >= 32 and c not in '"<>|:*?')
+    base = base.strip().strip(".")
+    if not base:
+        raise ValueError(f"{name!r} is not a usable file name")
+    return base
 
 
 class UnsupportedInputFile(ValueError):
@@ -103,20 +121,21 @@ class AccClient:
         backoff: float = DEFAULT_BACKOFF,
         agent_cache_seconds: float = DEFAULT_AGENT_CACHE_SECONDS,
         on_request: RequestHook | None = None,
+        scrubber: Scrubber | None = None,
+        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
     ) -> None:
         if not base_url:
             raise ValueError("ACC base URL is empty")
         self.base_url = base_url.rstrip("/") + "/"
-        self._token = token
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.max_retries = max(0, max_retries)
-        self.backoff = max(0.0, backoff)
         self.agent_cache_seconds = agent_cache_seconds
-        self.on_request = on_request
+        self.max_download_bytes = max_download_bytes
         self._agents: dict[str, tuple[float, Agent]] = {}
         self._agents_lock = threading.Lock()
-        self._http = httpx.Client(
-            base_url=self.base_url,
+        self._backend = HttpBackend(
+            BACKEND,
+            self.base_url,
+            logger=logger,
             headers={
                 "Authorization": f"Bearer {token}",
                 "Accept": "application/json, */*",
@@ -124,11 +143,39 @@ class AccClient:
             },
             timeout=self._timeout,
             transport=transport,
-            follow_redirects=False,
+            retry=RetryPolicy(max_retries, backoff),
+            scrubber=scrubber,
+            on_request=on_request,
         )
+        self._backend.scrubber.add(token)
+
+    # Retry knobs and the metrics hook, adjustable after construction (tests drop waiting).
+    @property
+    def max_retries(self) -> int:
+        return self._backend.retry.retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self._backend.retry.retries = max(0, int(value))
+
+    @property
+    def backoff(self) -> float:
+        return self._backend.retry.backoff
+
+    @backoff.setter
+    def backoff(self, value: float) -> None:
+        self._backend.retry.backoff = max(0.0, float(value))
+
+    @property
+    def on_request(self) -> RequestHook | None:
+        return self._backend.on_request
+
+    @on_request.setter
+    def on_request(self, hook: RequestHook | None) -> None:
+        self._backend.on_request = hook
 
     def __repr__(self) -> str:  # never the token
-        return f"AccClient(base_url={self.base_url!r})"
+        return f"AccClient(base_url={self._backend.shown_url!r})"
 
     def __enter__(self) -> AccClient:
         return self
@@ -142,7 +189,7 @@ class AccClient:
         self.close()
 
     def close(self) -> None:
-        self._http.close()
+        self._backend.close()
 
     # ----------------------------------------------------------------- agents
 
@@ -232,10 +279,10 @@ class AccClient:
         return _parse_list(response, AgentRun.from_json)
 
     def get_run_log(self, run_id: str) -> bytes:
-        return self._call("GET", "api/run/{id}/log", id=run_id, what=f"run {run_id}").content
+        return self._download("api/run/{id}/log", f"log of run {run_id}", id=run_id)
 
     def get_run_data(self, run_id: str) -> bytes:
-        return self._call("GET", "api/run/{id}/backup", id=run_id, what=f"run {run_id}").content
+        return self._download("api/run/{id}/backup", f"data of run {run_id}", id=run_id)
 
     # ------------------------------------------------------------------- jobs
 
@@ -284,12 +331,12 @@ class AccClient:
         )
 
     def get_job_logs(self, job_history_id: str) -> bytes:
-        what = f"job run {job_history_id}"
-        return self._call("GET", "api/job/run/{id}/logs", id=job_history_id, what=what).content
+        what = f"logs of job run {job_history_id}"
+        return self._download("api/job/run/{id}/logs", what, id=job_history_id)
 
     def get_job_data(self, job_history_id: str) -> bytes:
-        what = f"job run {job_history_id}"
-        return self._call("GET", "api/job/run/{id}/backup", id=job_history_id, what=what).content
+        what = f"data of job run {job_history_id}"
+        return self._download("api/job/run/{id}/backup", what, id=job_history_id)
 
     # -------------------------------------------------------------- schedules
 
@@ -401,112 +448,73 @@ class AccClient:
         files: list[Any] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout | None = None,
+        max_bytes: int | None = None,
         **path_params: Any,
     ) -> httpx.Response:
         """Send one logical request, retrying what is safe, and return a 2xx response."""
-        path = template.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
-        label = f"{method} {template}"
-        attempt = 0
-        while True:
-            request = self._http.build_request(
-                method,
-                path,
-                params=params,
-                json=json,
-                content=content,
-                files=files,
-                headers=headers,
-                timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
-            )
-            started = time.monotonic()
-            try:
-                response = self._http.send(request)
-            except httpx.TransportError as exc:
-                self._observe(label, path, None, started)
-                if attempt < self.max_retries and self._may_retry_transport(method, exc):
-                    attempt = self._wait_before_retry(attempt, label, type(exc).__name__)
-                    continue
-                raise self._transport_error(exc, label) from exc
-            self._observe(label, path, response.status_code, started)
-            if response.status_code >= 500 and method in _SAFE_METHODS:
-                if attempt < self.max_retries:
-                    response.close()
-                    attempt = self._wait_before_retry(attempt, label, str(response.status_code))
-                    continue
-            if response.is_success:
-                return response
-            raise self._status_error(response, label, what)
-
-    @staticmethod
-    def _may_retry_transport(method: str, exc: httpx.TransportError) -> bool:
-        if method in _SAFE_METHODS:
-            return True
-        # Only a refused/failed connection proves the request never reached ACC.
-        return isinstance(exc, httpx.ConnectError)
-
-    def _wait_before_retry(self, attempt: int, label: str, reason: str) -> int:
-        delay = self.backoff * (2**attempt)
-        logger.warning(
-            "ACC %s failed (%s); retry %d of %d in %.2fs",
-            label,
-            reason,
-            attempt + 1,
-            self.max_retries,
-            delay,
+        response = self._backend.request(
+            method,
+            template,
+            ids=path_params,
+            what=_id_kind(what),
+            params=params,
+            json=json,
+            content=content,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+            max_bytes=max_bytes,
         )
-        if delay > 0:
-            time.sleep(delay)
-        return attempt + 1
+        if response.is_success:
+            return response
+        raise self._status_error(response, f"{method} {template}", what)
 
-    def _observe(self, label: str, path: str, status: int | None, started: float) -> None:
-        elapsed = time.monotonic() - started
-        method = label.split(" ", 1)[0]
-        logger.debug("ACC %s /%s -> %s in %.3fs", method, path, status or "no answer", elapsed)
-        if self.on_request is None:
-            return
-        try:
-            self.on_request(method, label, status, elapsed)
-        except Exception:  # a broken metrics hook must not break ACC calls
-            logger.exception("ACC on_request hook failed for %s", label)
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
-
-    def _transport_error(self, exc: httpx.TransportError, label: str) -> Exception:
-        if isinstance(exc, httpx.TimeoutException):
-            kind = type(exc).__name__
-            logger.warning("ACC %s timed out (%s)", label, kind)
-            return BackendTimeout(f"ACC did not answer {label} in time ({kind})")
-        reason = self._scrub(str(exc)) or type(exc).__name__
-        logger.warning("ACC %s unreachable: %s", label, reason)
-        return BackendUnreachable(f"ACC is unreachable at {self.base_url} ({reason})")
+    def _download(self, template: str, what: str, **path_params: Any) -> bytes:
+        """A zip from ACC, read up to ``max_download_bytes`` (``ResponseTooLarge`` past it)."""
+        return self._call(
+            "GET", template, what=what, max_bytes=self.max_download_bytes, **path_params
+        ).content
 
     def _status_error(self, response: httpx.Response, label: str, what: str) -> Exception:
         status = response.status_code
-        detail = self._scrub(_error_detail(response))
+        detail = self._backend.clean(_error_detail(response)) or ""
         # a 4xx is usually a person's typo, not an incident: keep warnings for 5xx
         level = logging.WARNING if status >= 500 else logging.INFO
         logger.log(level, "ACC %s -> %d%s", label, status, f": {detail}" if detail else "")
         suffix = f": {detail}" if detail else ""
-        common: dict[str, Any] = {"status_code": status, "detail": detail or None}
+        remediation = None
         if status == 401:
-            return Unauthorized(
-                "ACC refused the access token: it is wrong or expired",
-                remediation="Check ACC_API_TOKEN and its expiry date in the ACC Users page.",
-                **common,
-            )
-        if status == 403:
-            return Forbidden(f"ACC does not allow this token's user {label}{suffix}", **common)
-        if status == 404:
-            return NotFound(f"ACC has no {what}", what=what, **common)
-        if 400 <= status < 500:
-            return BadRequest(f"ACC rejected {label} ({status}){suffix}", **common)
-        if status >= 500:
-            return ServerError(f"ACC failed on {label} ({status}){suffix}", **common)
-        return BackendResponseError(f"ACC answered {label} with {status}", **common)
+            message = "ACC refused the access token: it is wrong or expired"
+            remediation = "Check ACC_API_TOKEN and its expiry date in the ACC Users page."
+        elif status == 403:
+            message = f"ACC does not allow this token's user {label}{suffix}"
+        elif status == 404:
+            # ACC's own words say more than "not found" ("No backup data stored for …")
+            message = f"ACC has no {what}" + (f" (ACC says: {detail})" if detail else "")
+        elif 400 <= status < 500:
+            message = f"ACC rejected {label} ({status}){suffix}"
+        elif status >= 500:
+            message = f"ACC failed on {label} ({status}){suffix}"
+        else:
+            message = f"ACC answered {label} with {status}"
+        return status_error(
+            status,
+            message,
+            backend=BACKEND,
+            what=what,
+            detail=detail or None,
+            remediation=remediation,
+        )
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _id_kind(what: str) -> str:
+    """``"log of run <id>"`` -> ``"run ID"``: how an id is named when it is refused."""
+    kind = what.rsplit(" ", 1)[0] if " " in what else "id"
+    kind = kind.rsplit(" of ", 1)[-1]
+    return f"{kind} ID"
 
 
 def _count(count: int | None) -> dict[str, int] | None:
@@ -610,7 +618,4 @@ def _error_detail(response: httpx.Response) -> str:
                 break
     elif "html" in response.headers.get("content-type", ""):
         return ""  # an IIS or proxy error page says nothing useful
-    message = " ".join(str(message).split())
-    if len(message) > MAX_DETAIL_CHARS:
-        message = message[: MAX_DETAIL_CHARS - 1].rstrip() + "…"
-    return message
+    return str(message)

@@ -1,98 +1,39 @@
-"""Errors raised by the ACC and SAS clients.
+"""The backend error tree, under the name ACC callers have always imported it by.
 
-The whole tree, so that callers catch exactly what they can handle:
-
-    BackendError                       anything that went wrong talking to ACC or SAS
-    ├── BackendUnavailable             no usable answer: the server could not be asked
-    │   ├── BackendUnreachable         connection refused, DNS, TLS, reset
-    │   └── BackendTimeout             connected, but no answer within the timeout
-    ├── InvalidResponse                a 2xx whose body is not what the API documents
-    └── BackendResponseError           the server answered with an error status
-        ├── Unauthorized (401)         the token is wrong or expired
-        ├── Forbidden (403)            the token may not do this
-        ├── NotFound (404)             carries what was not found (LookupError too)
-        ├── BadRequest (400, 406, 415, other 4xx)
-        └── ServerError (5xx)
-
-Lower-level httpx errors are mapped at the client boundary with ``raise X from exc``.
-Messages are built from what the error carries and never from request headers, so a
-token cannot leak into a message, a log line or Slack.
+The tree itself lives in :mod:`accbot.backend.errors` (SAS shares it); this module
+re-exports it so ``from accbot.acc.errors import NotFound`` keeps working.
 """
 
-from __future__ import annotations
+from accbot.backend.errors import (
+    AccError,
+    BackendError,
+    BackendResponseError,
+    BackendTimeout,
+    BackendUnavailable,
+    BackendUnreachable,
+    BadRequest,
+    Forbidden,
+    InvalidId,
+    InvalidResponse,
+    NotFound,
+    ResponseTooLarge,
+    ServerError,
+    Unauthorized,
+)
 
-
-class BackendError(Exception):
-    """Base class: something went wrong talking to a backend (ACC or SAS)."""
-
-    def __init__(self, message: str, *, backend: str = "ACC") -> None:
-        super().__init__(message)
-        self.message = message
-        self.backend = backend
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class BackendUnavailable(BackendError):
-    """The backend could not be asked at all; worth retrying later."""
-
-
-class BackendUnreachable(BackendUnavailable):
-    """Connection refused, name not resolved, TLS failure, connection reset."""
-
-
-class BackendTimeout(BackendUnavailable):
-    """The backend did not answer within the configured timeout."""
-
-
-class InvalidResponse(BackendError):
-    """A success status with a body that does not parse as the documented shape."""
-
-
-class BackendResponseError(BackendError):
-    """The backend answered with an error status code."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        backend: str = "ACC",
-        detail: str | None = None,
-        remediation: str | None = None,
-        error_code: int | None = None,
-    ) -> None:
-        super().__init__(message, backend=backend)
-        self.status_code = status_code
-        self.detail = detail
-        self.remediation = remediation
-        self.error_code = error_code
-
-
-class Unauthorized(BackendResponseError):
-    """401: the access token is wrong, expired or missing."""
-
-
-class Forbidden(BackendResponseError):
-    """403: the token's user may not do this."""
-
-
-class NotFound(BackendResponseError, LookupError):
-    """404: carries ``what`` (e.g. "agent sequentum/Test2/quick") was not found."""
-
-    def __init__(self, message: str, *, what: str, **kwargs) -> None:
-        super().__init__(message, **kwargs)
-        self.what = what
-
-
-class BadRequest(BackendResponseError):
-    """400 and other 4xx: the request was refused as malformed or unacceptable."""
-
-
-class ServerError(BackendResponseError):
-    """5xx: the backend failed; safe reads are retried before this is raised."""
-
-
-# ACC's own name for the tree's root, for callers that only speak to ACC.
-AccError = BackendError
+__all__ = [
+    "AccError",
+    "BackendError",
+    "BackendResponseError",
+    "BackendTimeout",
+    "BackendUnavailable",
+    "BackendUnreachable",
+    "BadRequest",
+    "Forbidden",
+    "InvalidId",
+    "InvalidResponse",
+    "NotFound",
+    "ResponseTooLarge",
+    "ServerError",
+    "Unauthorized",
+]

@@ -5,9 +5,14 @@ client-credentials grant at ``/SASLogon/oauth/token`` (``SAS_CLIENT_ID`` /
 ``SAS_CLIENT_SECRET``). A granted token is cached and replaced shortly before it
 expires; a 401 with a granted token triggers exactly one new grant and one retry.
 
-Every failure surfaces as the shared error tree in ``accbot.acc.errors`` with
-``backend="SAS"``. Tokens and secrets live only in private attributes and in the
-``Authorization`` header; they never reach a message, a log line or a repr.
+Requests go through the HTTP layer the ACC client uses too
+(:class:`accbot.backend.transport.HttpBackend`): the same retry policy (reads after a
+5xx, a timeout or a broken connection; the token grant only when no connection was
+made), the same byte limits, id checks (``sas:..`` never becomes ``/catalog/history``)
+and metrics labels (``GET /catalog/bots/{id}/history``). Every failure surfaces as the
+shared error tree in ``accbot.backend.errors`` with ``backend="SAS"``. Tokens and secrets
+live only in private attributes, the ``Authorization`` header and the secret scrubber;
+they never reach a message, a log line or a repr.
 """
 
 from __future__ import annotations
@@ -16,29 +21,29 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
-from urllib.parse import quote as url_quote
+from typing import Any
 
 import httpx
 
-from accbot.acc.errors import (
-    BackendError,
+from accbot.backend.errors import (
     BackendResponseError,
-    BackendTimeout,
-    BackendUnreachable,
     BadRequest,
-    Forbidden,
     InvalidResponse,
-    NotFound,
-    ServerError,
     Unauthorized,
+    status_error,
 )
+from accbot.backend.retry import RetryPolicy
+from accbot.backend.secrets import Scrubber, reveal
+from accbot.backend.transport import HttpBackend, RequestHook
 from accbot.sas.models import Bot, BotHistoryItem, HistoryPage, Link
 
 logger = logging.getLogger(__name__)
 
 BACKEND = "SAS"
 OAUTH_GRANT_PATH = "/SASLogon/oauth/token"
+BOTS_TEMPLATE = "/catalog/bots"
+BOT_TEMPLATE = "/catalog/bots/{id}"
+HISTORY_TEMPLATE = "/catalog/bots/{id}/history"
 COLLECTION_MEDIA_TYPE = "application/vnd.sas.collection+json"
 HISTORY_ITEM_MEDIA_TYPE = "application/vnd.sas.metadata.bot.history+json"
 BOT_MEDIA_TYPE = "application/vnd.sas.metadata.bot+json"
@@ -61,19 +66,6 @@ _STATUS_WORDING = {
 }
 
 
-class _Secret(Protocol):
-    def get_secret_value(self) -> str: ...
-
-
-def _reveal(value: str | _Secret | None) -> str | None:
-    """Accept a plain string or a pydantic ``SecretStr`` (as held by the settings)."""
-    if value is None:
-        return None
-    if hasattr(value, "get_secret_value"):
-        return value.get_secret_value()
-    return str(value)
-
-
 class SasClient:
     """Synchronous client for the SAS catalog agent endpoints; safe to share across threads."""
 
@@ -81,40 +73,46 @@ class SasClient:
         self,
         base_url: str,
         *,
-        token: str | _Secret | None = None,
+        token: Any = None,
         client_id: str | None = None,
-        client_secret: str | _Secret | None = None,
+        client_secret: Any = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         retries: int = DEFAULT_RETRIES,
         backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        on_request: RequestHook | None = None,
+        scrubber: Scrubber | None = None,
     ) -> None:
+        """``token`` and ``client_secret`` may be plain strings or pydantic ``SecretStr``."""
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise ValueError("SAS base URL must start with http:// or https://")
-        self._static_token = _reveal(token)
+        self._static_token = reveal(token)
         self._client_id = client_id
-        self._client_secret = _reveal(client_secret)
+        self._client_secret = reveal(client_secret)
         if self._static_token is None and not (self._client_id and self._client_secret):
             raise ValueError("SAS needs either a token or both a client id and a client secret")
         if self._static_token is not None and (self._client_id or self._client_secret):
             raise ValueError("give SAS either a token or client credentials, not both")
         self.base_url = base_url.rstrip("/")
         self._origin = httpx.URL(self.base_url)
-        self._retries = max(0, retries)
-        self._backoff = backoff_seconds
         self._clock = clock
-        self._sleep = sleep
         self._token_lock = threading.Lock()
         self._granted_token: str | None = None
         self._granted_expires_at = 0.0
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            timeout=timeout,
+        self._backend = HttpBackend(
+            BACKEND,
+            self.base_url,
+            logger=logger,
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             transport=transport,
-            follow_redirects=False,
+            retry=RetryPolicy(retries, backoff_seconds),
+            scrubber=scrubber,
+            on_request=on_request,
+            sleep=sleep,
         )
+        self._backend.scrubber.add(self._static_token, self._client_secret)
 
     @classmethod
     def from_settings(cls, settings: Any, **kwargs: Any) -> SasClient:
@@ -132,10 +130,18 @@ class SasClient:
 
     def __repr__(self) -> str:
         mode = "token" if self._static_token is not None else f"client {self._client_id!r}"
-        return f"SasClient({self.base_url!r}, auth={mode})"
+        return f"SasClient({self._backend.shown_url!r}, auth={mode})"
+
+    @property
+    def on_request(self) -> RequestHook | None:
+        return self._backend.on_request
+
+    @on_request.setter
+    def on_request(self, hook: RequestHook | None) -> None:
+        self._backend.on_request = hook
 
     def close(self) -> None:
-        self._http.close()
+        self._backend.close()
 
     def __enter__(self) -> SasClient:
         return self
@@ -160,7 +166,8 @@ class SasClient:
         if filter:
             params["filter"] = filter
         data = self._get_json(
-            f"{self._bot_path(agent_id)}/history",
+            HISTORY_TEMPLATE,
+            ids={"id": _agent_id(agent_id)},
             params=params,
             headers=self._history_headers(),
             what=f"SAS agent {agent_id}",
@@ -193,7 +200,8 @@ class SasClient:
                 return
             seen_hrefs.add(href)
             data = self._get_json(
-                self._follow(href),
+                HISTORY_TEMPLATE,
+                url=self._follow(href),
                 headers=self._history_headers(),
                 what=f"SAS agent {agent_id}",
             )
@@ -211,7 +219,7 @@ class SasClient:
         """Every catalog agent, following ``next`` links."""
         headers = {"Accept": COLLECTION_MEDIA_TYPE}
         data = self._get_json(
-            "/catalog/bots",
+            BOTS_TEMPLATE,
             params={"start": 0, "limit": DEFAULT_BOTS_PAGE_SIZE},
             headers=headers,
             what="SAS catalog agents",
@@ -225,24 +233,22 @@ class SasClient:
                 return bots
             seen_hrefs.add(next_href)
             data = self._get_json(
-                self._follow(next_href), headers=headers, what="SAS catalog agents"
+                BOTS_TEMPLATE,
+                url=self._follow(next_href),
+                headers=headers,
+                what="SAS catalog agents",
             )
 
     def get_bot(self, agent_id: str) -> Bot:
         data = self._get_json(
-            self._bot_path(agent_id),
+            BOT_TEMPLATE,
+            ids={"id": _agent_id(agent_id)},
             headers={"Accept": f"{BOT_MEDIA_TYPE}, application/json"},
             what=f"SAS agent {agent_id}",
         )
         return self._parse(Bot.from_json, data, "agent")
 
     # ----------------------------------------------------------------- helpers
-
-    @staticmethod
-    def _bot_path(agent_id: str) -> str:
-        if not agent_id or not agent_id.strip():
-            raise ValueError("a SAS agent id is required")
-        return "/catalog/bots/" + url_quote(agent_id.strip(), safe="")
 
     @staticmethod
     def _history_headers() -> dict[str, str]:
@@ -272,13 +278,17 @@ class SasClient:
 
     def _get_json(
         self,
-        url: str | httpx.URL,
+        template: str,
         *,
+        ids: dict[str, str] | None = None,
+        url: httpx.URL | None = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str],
         what: str,
     ) -> Any:
-        response = self._send_safely("GET", url, params=params, headers=headers)
+        response = self._send_authenticated(
+            "GET", template, ids=ids, url=url, params=params, headers=headers
+        )
         if response.status_code >= 400:
             raise self._error_for(response, what)
         try:
@@ -288,85 +298,45 @@ class SasClient:
                 f"SAS answered {response.status_code} without a JSON body", backend=BACKEND
             ) from exc
 
-    def _send_safely(
-        self,
-        method: str,
-        url: str | httpx.URL,
-        *,
-        params: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        data: dict[str, str] | None = None,
-        authenticate: bool = True,
-    ) -> httpx.Response:
-        """Send a safe (repeatable) request, retrying 5xx and connection failures."""
-        attempt = 0
-        while True:
-            try:
-                if authenticate:
-                    response = self._send_authenticated(method, url, params, headers)
-                else:
-                    response = self._send_once(method, url, params, headers, data=data)
-            except BackendError as exc:
-                if attempt >= self._retries or not isinstance(
-                    exc, BackendUnreachable | BackendTimeout
-                ):
-                    raise
-                logger.info("SAS %s %s failed (%s); retrying", method, _path(url), exc)
-            else:
-                if response.status_code < 500 or attempt >= self._retries:
-                    return response
-                logger.info(
-                    "SAS %s %s answered %s; retrying", method, _path(url), response.status_code
-                )
-            self._sleep(self._backoff * (2**attempt))
-            attempt += 1
-
     def _send_authenticated(
         self,
         method: str,
-        url: str | httpx.URL,
+        template: str,
+        *,
+        ids: dict[str, str] | None,
+        url: httpx.URL | None,
         params: dict[str, Any] | None,
-        headers: dict[str, str] | None,
+        headers: dict[str, str],
     ) -> httpx.Response:
         token = self._current_token()
-        response = self._send_once(method, url, params, headers, token=token)
+        response = self._send(method, template, ids, url, params, headers, token)
         if response.status_code == 401 and self._static_token is None:
             # A granted token may have been revoked or expired early: one new grant, one retry.
             logger.info("SAS answered 401; requesting a new access token once")
             token = self._current_token(rejected=token)
-            response = self._send_once(method, url, params, headers, token=token)
+            response = self._send(method, template, ids, url, params, headers, token)
         return response
 
-    def _send_once(
+    def _send(
         self,
         method: str,
-        url: str | httpx.URL,
+        template: str,
+        ids: dict[str, str] | None,
+        url: httpx.URL | None,
         params: dict[str, Any] | None,
-        headers: dict[str, str] | None,
-        *,
-        token: str | None = None,
-        data: dict[str, str] | None = None,
+        headers: dict[str, str],
+        token: str,
     ) -> httpx.Response:
-        all_headers = dict(headers or {})
-        auth: tuple[str, str] | None = None
-        if token is not None:
-            all_headers["Authorization"] = f"Bearer {token}"
-        elif data is not None and self._client_id and self._client_secret:
-            auth = (self._client_id, self._client_secret)
-        try:
-            response = self._http.request(
-                method, url, params=params, headers=all_headers, data=data, auth=auth
-            )
-        except httpx.TimeoutException as exc:
-            raise BackendTimeout(
-                f"SAS at {self.base_url} did not answer in time", backend=BACKEND
-            ) from exc
-        except httpx.TransportError as exc:
-            raise BackendUnreachable(
-                f"SAS at {self.base_url} is unreachable ({type(exc).__name__})", backend=BACKEND
-            ) from exc
-        logger.debug("SAS %s %s -> %s", method, _path(url), response.status_code)
-        return response
+        return self._backend.request(
+            method,
+            template,
+            ids=ids,
+            url=url,
+            what="SAS agent ID",
+            params=params,
+            headers={**headers, "Authorization": f"Bearer {token}"},
+            extra_secrets=(self._granted_token,),
+        )
 
     # ----------------------------------------------------------------- tokens
 
@@ -383,12 +353,13 @@ class SasClient:
             return self._grant_token()
 
     def _grant_token(self) -> str:
-        response = self._send_safely(
+        assert self._client_id is not None and self._client_secret is not None
+        response = self._backend.request(
             "POST",
             OAUTH_GRANT_PATH,
             headers={"Accept": "application/json"},
             data={"grant_type": "client_credentials"},
-            authenticate=False,
+            auth=(self._client_id, self._client_secret),
         )
         if response.status_code >= 400:
             error = self._error_for(response, "SAS token endpoint")
@@ -426,7 +397,7 @@ class SasClient:
         status = response.status_code
         message, detail, remediation, error_code = self._error_body(response)
         if status == 404:
-            head = f"{what} was not found"
+            head = f"{what} was not found"  # SAS's own message follows
         elif status == 401 and self._static_token is not None:
             head = "SAS did not accept the access token (SAS_TOKEN); it may have expired"
         elif status == 401:
@@ -441,22 +412,15 @@ class SasClient:
         text = f"{head} (HTTP {status})"
         if message:
             text += f": {message}"
-        kwargs: dict[str, Any] = {
-            "status_code": status,
-            "backend": BACKEND,
-            "detail": detail,
-            "remediation": remediation,
-            "error_code": error_code,
-        }
-        if status == 401:
-            return Unauthorized(text, **kwargs)
-        if status == 403:
-            return Forbidden(text, **kwargs)
-        if status == 404:
-            return NotFound(text, what=what, **kwargs)
-        if status >= 500:
-            return ServerError(text, **kwargs)
-        return BadRequest(text, **kwargs)
+        return status_error(
+            status,
+            text,
+            backend=BACKEND,
+            what=what,
+            detail=detail,
+            remediation=remediation,
+            error_code=error_code,
+        )
 
     def _error_body(
         self, response: httpx.Response
@@ -494,13 +458,7 @@ class SasClient:
         """Shorten server text and blank out our secrets should the server echo them."""
         if text is None or text == "":
             return None
-        cleaned = " ".join(str(text).split())
-        for secret in (self._static_token, self._granted_token, self._client_secret):
-            if secret:
-                cleaned = cleaned.replace(secret, "***")
-        if len(cleaned) > MAX_ERROR_TEXT:
-            cleaned = cleaned[: MAX_ERROR_TEXT - 1] + "…"
-        return cleaned
+        return self._backend.clean(text, (self._granted_token,), limit=MAX_ERROR_TEXT)
 
 
 def _bots_page(data: Any) -> tuple[list[Bot], str | None]:
@@ -511,6 +469,6 @@ def _bots_page(data: Any) -> tuple[list[Bot], str | None]:
     return [Bot.from_json(item) for item in data["items"]], next_href
 
 
-def _path(url: str | httpx.URL) -> str:
-    """The path of a URL, for log lines (no query: it may hold user-typed filter text)."""
-    return httpx.URL(str(url)).path
+def _agent_id(agent_id: str) -> str:
+    """The id as typed, without surrounding blanks (blank and ``..`` are refused later)."""
+    return str(agent_id).strip()

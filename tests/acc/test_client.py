@@ -21,6 +21,7 @@ from accbot.acc.errors import (
     BackendUnreachable,
     BadRequest,
     Forbidden,
+    InvalidId,
     InvalidResponse,
     NotFound,
     ServerError,
@@ -98,11 +99,37 @@ def test_base_url_with_a_path_prefix_keeps_it():
     assert seen == [f"https://host.test/acc/api/run/{RUN_ID}"]
 
 
-def test_ids_cannot_escape_their_path_segment(router, acc):
+@pytest.mark.parametrize(
+    "bad", ["", " ", ".", "..", "../agent/x", "a/b", "a?b", "a#b", "%2e%2e", "a\\b", "a\nb"]
+)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a, v: a.get_run(v),
+        lambda a, v: a.restart_run(v),
+        lambda a, v: a.delete_schedule(v),
+        lambda a, v: a.delete_inputs(v),
+        lambda a, v: a.get_job_run_agent_runs(v, 3),
+        lambda a, v: a.get_run_log(v),
+    ],
+)
+def test_an_id_that_would_change_the_endpoint_is_refused_before_sending(
+    router, acc, calls, call, bad
+):
+    route = router.route().respond(200, json={})
+    with pytest.raises(InvalidId) as info:
+        call(acc, bad)
+    assert isinstance(info.value, ValueError)
+    assert "is not a valid" in str(info.value)
+    assert route.call_count == 0
+    assert calls == []
+
+
+def test_an_id_with_other_characters_is_encoded_into_its_one_segment(router, acc):
     route = router.get(url__regex=r".*").respond(404)
     with pytest.raises(NotFound):
-        acc.get_run("../agent/x")
-    assert route.calls.last.request.url.raw_path == b"/api/run/..%2Fagent%2Fx"
+        acc.get_run("run 1+2&x=y")
+    assert route.calls.last.request.url.raw_path == b"/api/run/run%201%2B2%26x%3Dy"
 
 
 def test_get_agent_sends_the_path_as_query_and_caches_it(router, acc):

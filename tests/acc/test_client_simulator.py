@@ -280,7 +280,8 @@ def test_job_logs_and_data_are_zips(acc_simulator, sim_acc, fresh_agent):
 def test_unknown_job_run_is_not_found(sim_acc):
     with pytest.raises(NotFound) as info:
         sim_acc.get_job_logs("00000000-0000-0000-0000-000000000002")
-    assert info.value.what == "job run 00000000-0000-0000-0000-000000000002"
+    assert info.value.what == "logs of job run 00000000-0000-0000-0000-000000000002"
+    assert "Job run 00000000-0000-0000-0000-000000000002 not found" in str(info.value)
 
 
 # -------------------------------------------------------------- schedules

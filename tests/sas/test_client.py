@@ -8,13 +8,15 @@ import socket
 import httpx
 import pytest
 
-from accbot.acc.errors import (
+from accbot.backend.errors import (
     BackendTimeout,
     BackendUnreachable,
     BadRequest,
     Forbidden,
+    InvalidId,
     InvalidResponse,
     NotFound,
+    ResponseTooLarge,
     ServerError,
     Unauthorized,
 )
@@ -348,3 +350,59 @@ def test_from_settings_uses_the_token_or_the_client_credentials(sas_sim: SasSim)
     with SasClient.from_settings(with_client) as client:
         assert client.get_bot(AGENT_ID).id == AGENT_ID
     assert len(sas_sim.state.requests_to(GRANT_PATH)) == 1
+
+
+# ----------------------------------------------- the HTTP layer shared with ACC
+
+
+def test_each_attempt_is_reported_to_the_metrics_hook_by_endpoint_template(sas_sim: SasSim) -> None:
+    sas_sim.state.add_history(AGENT_ID, "completed")
+    sas_sim.state.fail_next(1, 503)
+    calls: list[tuple] = []
+    with token_client(sas_sim, on_request=lambda *args: calls.append(args[:3])) as client:
+        client.get_history(AGENT_ID)
+        client.get_bot(AGENT_ID)
+    assert calls == [
+        ("GET", "GET /catalog/bots/{id}/history", 503),
+        ("GET", "GET /catalog/bots/{id}/history", 200),
+        ("GET", "GET /catalog/bots/{id}", 200),
+    ]
+
+
+@pytest.mark.parametrize("bad", ["..", ".", "", "a/b", "x?y", "%2e%2e"])
+def test_an_agent_id_that_would_change_the_url_never_reaches_sas(sas_sim: SasSim, bad: str) -> None:
+    with token_client(sas_sim) as client:
+        with pytest.raises(InvalidId) as info:
+            client.get_history(bad)
+        with pytest.raises(InvalidId):
+            client.get_bot(bad)
+    assert info.value.backend == "SAS"
+    assert sas_sim.state.requests == []
+
+
+def test_the_token_grant_is_not_sent_twice_after_a_server_error() -> None:
+    grants: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        grants.append(request)
+        return httpx.Response(500, json={"message": "token store down"})
+
+    client = SasClient(
+        "http://sas.test",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        transport=httpx.MockTransport(handler),
+        sleep=lambda _: None,
+    )
+    with client, pytest.raises(ServerError):
+        client.get_history(AGENT_ID)
+    assert [(r.method, r.url.path) for r in grants] == [("POST", GRANT_PATH)]
+
+
+def test_a_history_page_larger_than_the_byte_limit_is_refused(sas_sim: SasSim) -> None:
+    for _ in range(20):
+        sas_sim.state.add_history(AGENT_ID, "completed")
+    with token_client(sas_sim) as client:
+        client._backend.max_body_bytes = 512  # a page of 20 runs is several KiB
+        with pytest.raises(ResponseTooLarge):
+            client.get_history(AGENT_ID, limit=20)
