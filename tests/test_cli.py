@@ -112,3 +112,15 @@ def test_audit_lists_cli_changes(services, monkeypatch):
     code, text = run(["audit"], services, monkeypatch)
     assert code == 0
     assert "cli:tester restart ok" in text
+
+
+def test_data_of_a_run_without_backup_data_prints_what_acc_said(services, monkeypatch, capsys):
+    failed = services.extras["acc"].state.add_run(
+        "a2f22850-7c88-4e05-a30a-004aa980ee6c", 5, errors=1, data_files={}
+    )
+    run_id = failed["agentRunHistoryId"]
+    code, text = run(["data", run_id], services, monkeypatch)
+    printed = text + capsys.readouterr().err
+    assert code != 0
+    assert f"No backup data stored for agent run {run_id}" in printed
+    assert f"ACC has no run {run_id}" not in printed

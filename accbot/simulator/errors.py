@@ -16,6 +16,10 @@ class SimError(Exception):
         self.message = message
 
 
+# The API document's own words for the backup endpoints, quoted in their 404 answers.
+BACKUP_HINT = "The agent or Sequentum server must be configured to store backup data."
+
+
 def not_found(message: str) -> SimError:
     return SimError(404, message)
 

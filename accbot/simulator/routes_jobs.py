@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from accbot.simulator.archives import zip_files
-from accbot.simulator.errors import bad_request, not_found
+from accbot.simulator.errors import BACKUP_HINT, bad_request, not_found
 from accbot.simulator.formats import is_guid
 from accbot.simulator.routes_runs import start_options
 from accbot.simulator.state import SimState
@@ -69,7 +69,7 @@ def build_routes(state: SimState) -> list[Route]:
         job_id = guid_param(request, "jobId")
         files = state.job_files(job_id, "data")
         if not files:
-            raise not_found(f"No backup data stored for job run {job_id}")
+            raise not_found(f"No backup data stored for job run {job_id}. {BACKUP_HINT}")
         return Response(zip_files(files), media_type="application/zip")
 
     async def job_status(request: Request) -> Response:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from accbot.simulator.archives import zip_files
-from accbot.simulator.errors import bad_request, not_found
+from accbot.simulator.errors import BACKUP_HINT, bad_request, not_found
 from accbot.simulator.models import DEFAULT_RUN_METHOD, RUN_FINAL, RUN_METHODS, StartOptions
 from accbot.simulator.state import SimState
 from accbot.simulator.web import Fields, count_param, guid_param, json_body, json_ok, ok
@@ -131,7 +131,7 @@ def build_routes(state: SimState) -> list[Route]:
         run_id = guid_param(request, "runId")
         files = state.run_data(run_id)
         if not files:
-            raise not_found(f"No backup data stored for agent run {run_id}")
+            raise not_found(f"No backup data stored for agent run {run_id}. {BACKUP_HINT}")
         return Response(zip_files(files), media_type="application/zip")
 
     async def toggle_approval(request: Request) -> Response:

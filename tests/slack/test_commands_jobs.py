@@ -141,6 +141,7 @@ def test_job_that_acc_does_not_have_is_named(send, slack):
     send.command(f"job {MISSING}")
     [answer] = slack.wait_for_response()
     assert f"ACC has no job run {MISSING}" in answer["text"]
+    assert f"ACC says: Job run {MISSING} not found" in answer["text"]
 
 
 def test_job_with_an_id_that_is_no_guid_is_refused_in_the_ack(send, acc):
@@ -203,7 +204,8 @@ def test_job_logs_of_a_job_run_without_agent_runs_quotes_accs_job_log(send, slac
 def test_job_logs_of_an_unknown_job_run_names_it_and_uploads_nothing(send, slack):
     send.command(f"job logs {MISSING}")
     [answer] = slack.wait_for_response()
-    assert f"ACC has no job run {MISSING}" in answer["text"]
+    assert f"ACC has no logs of job run {MISSING}" in answer["text"]
+    assert f"ACC says: Job run {MISSING} not found" in answer["text"]
     assert slack.count("files.getUploadURLExternal") == 0
 
 

@@ -159,6 +159,17 @@ def test_data_uploads_the_runs_data_zip(send, slack, acc):
     assert zipfile.is_zipfile(io.BytesIO(content))
 
 
+def test_data_of_a_run_without_backup_data_says_what_acc_said(send, slack, acc):
+    failed = acc.state.add_run(QUICK_ID, 5, errors=1, data_files={})
+    run_id = failed["agentRunHistoryId"]
+    send.command(f"data {run_id}")
+    [answer] = slack.wait_for_response()
+    assert f"No backup data stored for agent run {run_id}" in answer["text"]
+    assert "ACC has no data of run" in answer["text"]
+    assert f"ACC has no run {run_id}" not in answer["text"]  # the run exists
+    assert slack.count("files.getUploadURLExternal") == 0
+
+
 def test_the_restart_button_runs_the_same_action_as_the_command(send, slack, acc):
     send.click("run_restart", SAMPLE_RUN, user=OPERATOR, channel="COPS")
     [post] = slack.wait_for("chat.postMessage")

@@ -8,6 +8,7 @@ import uuid
 from accbot.acc import errors as backend
 from accbot.actions.errors import ActionError
 from accbot.commands.errors import CommandError
+from accbot.slack.views import format as fmt
 from accbot.slack.views.sas import explain_sas_error
 
 logger = logging.getLogger("accbot.slack")
@@ -19,7 +20,9 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, backend.BackendResponseError) and exc.backend == "SAS":
         return explain_sas_error(exc)
     if isinstance(exc, backend.NotFound):
-        return f":mag: {exc.backend} has no {exc.what}."
+        # ACC's own words say which thing is missing ("No backup data stored for …")
+        said = f" {exc.backend} says: {fmt.escape(exc.detail)}" if exc.detail else ""
+        return f":mag: {exc.backend} has no {fmt.escape(exc.what)}.{said}"
     if isinstance(exc, backend.Unauthorized):
         return (
             f":lock: {exc.backend} refused accbot's access token: it is wrong or expired. "
