@@ -26,7 +26,9 @@ def acc():
 @pytest.fixture
 def services(acc, tmp_path):
     settings = load_settings(
-        ACC_BASE_URL=acc.url, ACC_API_TOKEN="cli-token", DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}"
+        ACC_BASE_URL=acc.url,
+        ACC_API_TOKEN="cli-token",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
     )
     built = build_services(settings)
     built.roles = RoleChecker(admins=["cli:tester"])
@@ -102,7 +104,9 @@ def test_a_destructive_bulk_command_asks_for_yes_and_changes_nothing(services, a
 
 
 def test_with_yes_the_bulk_command_runs(services, acc, monkeypatch):
-    code, text = run(["--yes", "schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch)
+    code, text = run(
+        ["--yes", "schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch
+    )
     assert code == 0
     assert acc.state.count_requests("DELETE", "/api/job") == 1
 
@@ -114,10 +118,8 @@ def test_audit_lists_cli_changes(services, monkeypatch):
     assert "cli:tester restart ok" in text
 
 
-def test_data_of_a_run_without_backup_data_prints_what_acc_said(services, monkeypatch, capsys):
-    failed = services.extras["acc"].state.add_run(
-        "a2f22850-7c88-4e05-a30a-004aa980ee6c", 5, errors=1, data_files={}
-    )
+def test_data_of_a_run_without_backup_data_prints_what_acc_said(acc, services, monkeypatch, capsys):
+    failed = acc.state.add_run("a2f22850-7c88-4e05-a30a-004aa980ee6c", 5, errors=1, data_files={})
     run_id = failed["agentRunHistoryId"]
     code, text = run(["data", run_id], services, monkeypatch)
     printed = text + capsys.readouterr().err
