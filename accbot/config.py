@@ -106,14 +106,27 @@ class Settings(BaseSettings):
     ACCBOT_ADMINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ACCBOT_ACC_WEB_URL: str | None = None
     ACCBOT_SERVERS: Annotated[list[ServerConfig], NoDecode] = Field(default_factory=list)
+    ACCBOT_VIEWERS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ACCBOT_ALLOWED_TEAMS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("ACCBOT_OPERATORS", "ACCBOT_APPROVERS", "ACCBOT_ADMINS", mode="before")
+    @field_validator(
+        "ACCBOT_OPERATORS", "ACCBOT_APPROVERS", "ACCBOT_ADMINS", "ACCBOT_VIEWERS", mode="before"
+    )
     @classmethod
     def _ids(cls, value: Any) -> list[str]:
         ids = _split_ids(value)
         bad = [i for i in ids if not (i[:1] in ("U", "W", "S") and i[1:].isalnum())]
         if bad:
             raise ValueError(f"not Slack user (U…) or user-group (S…) IDs: {', '.join(bad)}")
+        return ids
+
+    @field_validator("ACCBOT_ALLOWED_TEAMS", mode="before")
+    @classmethod
+    def _teams(cls, value: Any) -> list[str]:
+        ids = _split_ids(value)
+        bad = [i for i in ids if not (i[:1] in ("T", "E") and i[1:].isalnum())]
+        if bad:
+            raise ValueError(f"not Slack workspace (T…) or org (E…) IDs: {', '.join(bad)}")
         return ids
 
     @field_validator("ACCBOT_SERVERS", mode="before")

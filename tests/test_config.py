@@ -22,7 +22,7 @@ def clean_environment(monkeypatch, tmp_path):
         "SAS_CLIENT_SECRET", "DATABASE_URL", "PORT", "ACCBOT_ALERT_CHANNEL",
         "ACCBOT_APPROVAL_CHANNEL", "ACCBOT_POLL_SECONDS", "ACCBOT_OPERATORS", "ACCBOT_APPROVERS",
         "ACCBOT_ADMINS", "ACCBOT_ACC_WEB_URL", "ACCBOT_SERVERS", "ACCBOT_ACC_CONCURRENCY",
-        "ACCBOT_WATCH_SHARDS",
+        "ACCBOT_WATCH_SHARDS", "ACCBOT_VIEWERS", "ACCBOT_ALLOWED_TEAMS",
     ]:  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -78,6 +78,26 @@ def test_role_lists_take_user_and_group_ids_separated_by_commas(monkeypatch):
 def test_a_role_list_with_a_name_instead_of_an_id_is_refused_by_name(monkeypatch):
     monkeypatch.setenv("ACCBOT_OPERATORS", "U0001,@ana")
     with pytest.raises(ConfigError, match="@ana"):
+        load_settings()
+
+
+def test_viewers_and_allowed_teams_are_unset_by_default():
+    settings = load_settings()
+    assert settings.ACCBOT_VIEWERS == []
+    assert settings.ACCBOT_ALLOWED_TEAMS == []  # served: the bot token's own workspace
+
+
+def test_viewers_and_allowed_teams_take_comma_separated_ids(monkeypatch):
+    monkeypatch.setenv("ACCBOT_VIEWERS", "U0GUEST, S0TRUSTED")
+    monkeypatch.setenv("ACCBOT_ALLOWED_TEAMS", "T0001 ,E0002")
+    settings = load_settings()
+    assert settings.ACCBOT_VIEWERS == ["U0GUEST", "S0TRUSTED"]
+    assert settings.ACCBOT_ALLOWED_TEAMS == ["T0001", "E0002"]
+
+
+def test_an_allowed_team_that_is_no_workspace_id_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("ACCBOT_ALLOWED_TEAMS", "T0001,acme.slack.com")
+    with pytest.raises(ConfigError, match="acme.slack.com"):
         load_settings()
 
 

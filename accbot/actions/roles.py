@@ -37,6 +37,7 @@ class RoleChecker:
         operators: Iterable[str] = (),
         approvers: Iterable[str] = (),
         admins: Iterable[str] = (),
+        viewers: Iterable[str] = (),
         group_members: GroupMembers | None = None,
         cache_seconds: float = GROUP_CACHE_SECONDS,
     ) -> None:
@@ -45,6 +46,7 @@ class RoleChecker:
             Role.APPROVER: tuple(approvers),
             Role.ADMIN: tuple(admins),
         }
+        self._viewers = tuple(viewers)  # named readers beyond workspace members (guests)
         self._group_members = group_members
         self._cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
@@ -56,6 +58,7 @@ class RoleChecker:
             operators=settings.ACCBOT_OPERATORS,
             approvers=settings.ACCBOT_APPROVERS,
             admins=settings.ACCBOT_ADMINS,
+            viewers=settings.ACCBOT_VIEWERS,
             group_members=group_members,
         )
 
@@ -86,6 +89,12 @@ class RoleChecker:
         """Every role ``user_id`` holds (viewer always): the dispatcher asks once per
         action and hands the answer to the handler on the actor."""
         return frozenset(role for role in Role if self.holds(user_id, role))
+
+    def named(self, user_id: str) -> bool:
+        """In ACCBOT_VIEWERS or any role list (directly or through a user group): the
+        only way a guest account is served at all."""
+        lists = (self._viewers, *self._lists.values())
+        return any(self._listed(user_id, ids) for ids in lists)
 
     def _listed(self, user_id: str, ids: tuple[str, ...]) -> bool:
         if user_id in ids:

@@ -76,7 +76,8 @@ class FakeSlack:
         self.messages: list[StoredMessage] = []
         self.uploads: dict[str, bytes] = {}
         self.usergroups: dict[str, list[str]] = {}
-        self.users: dict[str, dict[str, Any]] = {}
+        self.team_id = "T0TEST"  # the bot token's workspace, as auth.test tells it
+        self.users: dict[str, dict[str, Any]] = {}  # users.info's "user", by id
         self.files: dict[str, dict[str, Any]] = {}  # file id -> files.info's "file"
         self.file_contents: dict[str, bytes] = {}
         self.downloads: list[tuple[str, str | None]] = []  # (file id, bearer token)
@@ -167,6 +168,28 @@ class FakeSlack:
             self.files[file_id] = file
             self.file_contents[file_id] = content
         return dict(file)
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        team_id: str | None = None,
+        guest: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> None:
+        """A person as users.info describes them: of ``team_id`` (default: the bot's
+        workspace), a ``"multi"``- or ``"single"``-channel guest, in an Enterprise org."""
+        user: dict[str, Any] = {
+            "id": user_id,
+            "name": user_id.lower(),
+            "team_id": team_id or self.team_id,
+            "is_restricted": guest in ("multi", "single"),
+            "is_ultra_restricted": guest == "single",
+        }
+        if enterprise_id:
+            user["enterprise_user"] = {"enterprise_id": enterprise_id, "id": user_id}
+        with self._lock:
+            self.users[user_id] = user
 
     # ---- queries ---------------------------------------------------------------
     def calls_to(self, method: str) -> list[SlackCall]:
@@ -303,7 +326,7 @@ class FakeSlack:
                 "url": "https://example.slack.com/",
                 "team": "Test",
                 "user": "accbot",
-                "team_id": "T0TEST",
+                "team_id": self.team_id,
                 "user_id": "UBOT",
                 "bot_id": "BBOT",
             }
@@ -363,7 +386,16 @@ class FakeSlack:
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup", ""), [])}
         if method == "users.info":
             user_id = params.get("user", "")
-            user = self.users.get(user_id, {"id": user_id, "name": user_id.lower()})
+            with self._lock:
+                user = self.users.get(user_id)
+            if user is None:  # anyone not added is a full member of the bot's workspace
+                user = {
+                    "id": user_id,
+                    "name": user_id.lower(),
+                    "team_id": self.team_id,
+                    "is_restricted": False,
+                    "is_ultra_restricted": False,
+                }
             return {"ok": True, "user": {"real_name": user.get("name"), **user}}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             view = params.get("view") or {}

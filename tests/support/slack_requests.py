@@ -44,12 +44,14 @@ class SlackSender:
         *,
         user: str = "UVIEWER",
         channel: str = "CCHANNEL",
+        team: str = "T0TEST",
+        response_url: str | None = None,
         **header_options: Any,
     ) -> httpx.Response:
         return self.post_form(
             {
                 "token": "legacy-verification-token",
-                "team_id": "T0TEST",
+                "team_id": team,
                 "team_domain": "example",
                 "channel_id": channel,
                 "channel_name": "ops",
@@ -59,7 +61,7 @@ class SlackSender:
                 "text": text,
                 "api_app_id": "A0ACCBOT",
                 "is_enterprise_install": "false",
-                "response_url": self.response_url,
+                "response_url": response_url or self.response_url,
                 "trigger_id": "13345224609.738474920.8088930838d88f008e0",
             },
             **header_options,
@@ -74,18 +76,20 @@ class SlackSender:
         channel: str = "CCHANNEL",
         message_ts: str = "1700000000.000100",
         block_id: str = "b1",
+        team: str = "T0TEST",
+        response_url: str | None = None,
     ) -> httpx.Response:
         payload = {
             "type": "block_actions",
-            "team": {"id": "T0TEST", "domain": "example"},
-            "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+            "team": {"id": team, "domain": "example"},
+            "user": {"id": user, "username": user.lower(), "team_id": team},
             "api_app_id": "A0ACCBOT",
             "token": "legacy-verification-token",
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
             "trigger_id": "13345224609.738474920.8088930838d88f008e0",
             "channel": {"id": channel, "name": "ops"},
             "message": {"type": "message", "ts": message_ts, "text": "", "blocks": []},
-            "response_url": self.response_url,
+            "response_url": response_url or self.response_url,
             "actions": [
                 {
                     "type": "button",
@@ -116,12 +120,18 @@ class SlackSender:
         return self.http.post(self.events_url, content=body, headers=headers)
 
     def view_submission(
-        self, callback_id: str, values: dict, *, user: str = "UVIEWER", private_metadata: str = ""
+        self,
+        callback_id: str,
+        values: dict,
+        *,
+        user: str = "UVIEWER",
+        private_metadata: str = "",
+        team: str = "T0TEST",
     ) -> httpx.Response:
         payload = {
             "type": "view_submission",
-            "team": {"id": "T0TEST", "domain": "example"},
-            "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+            "team": {"id": team, "domain": "example"},
+            "user": {"id": user, "username": user.lower(), "team_id": team},
             "api_app_id": "A0ACCBOT",
             "token": "legacy-verification-token",
             "trigger_id": "13345224609.738474920.8088930838d88f008e0",

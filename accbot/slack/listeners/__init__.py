@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from accbot.actions.context import Services
-from accbot.slack.listeners import buttons, commands, home, modals
+from accbot.slack.listeners import access, buttons, commands, home, modals
 
 
 def register(app: App, services: Services) -> None:
+    access.register(app, services)  # first: nobody unserved reaches a listener
     commands.register(app, services)
     buttons.register(app, services)
     modals.register(app, services)
