@@ -13,6 +13,7 @@ from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
 from accbot.actions.results import FileResult, Mutation, RunDetail, RunList, StartedRun
+from accbot.actions.sas_runs import list_sas_runs
 from accbot.commands.model import (
     GetData,
     ListRuns,
@@ -29,8 +30,6 @@ QUOTED_LOG_LINES = 15
 
 def list_runs(command: ListRuns, actor: Actor, services: Services) -> RunList:
     if command.agent.is_sas:
-        from accbot.actions.sas_runs import list_sas_runs
-
         return list_sas_runs(command, actor, services)
     agent = resolve_agent(services, command.agent.ref)
     # ACC has no server-side status filter: ask for more and filter here.
