@@ -1,44 +1,59 @@
-"""What `python app.py` logs at INFO: accbot's own lines, not a scheduler's per job."""
+"""The log filter: every line, traceback included, goes through the one scrubber."""
 
 from __future__ import annotations
 
+import io
 import logging
-import threading
-from datetime import UTC, datetime
 
-import pytest
-from apscheduler.schedulers.background import BackgroundScheduler
+from accbot.backend.secrets import SCRUBBER, Scrubber
+from accbot.logging_setup import RedactSecrets, install_filter, remember_environment_secrets
 
-from accbot.logging_setup import configure_logging
+SECRET = "log-filter-secret-4e8a1"  # noqa: S105 (a test value)
 
 
-@pytest.fixture
-def configured():
-    """configure_logging replaces the root handlers; put pytest's back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    quiet = {name: logging.getLogger(name).level for name in ("apscheduler", "httpx")}
-    configure_logging("INFO")
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    for name, previous in quiet.items():
-        logging.getLogger(name).setLevel(previous)
+def logged(scrubber: Scrubber, emit) -> str:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(RedactSecrets(scrubber))
+    logger = logging.getLogger("tests.logging_setup")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        emit(logger)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    return stream.getvalue()
 
 
-def test_info_logs_leave_out_apschedulers_line_for_every_job_run(capfd, configured):
-    ran = threading.Event()
-    scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.add_job(ran.set, "interval", seconds=60, next_run_time=datetime.now(UTC))
-    scheduler.start()
-    assert ran.wait(10)
-    scheduler.shutdown(wait=True)
-    logging.getLogger("accbot.watcher").info("watcher started")
-    logged = capfd.readouterr().err
-    assert "watcher started" in logged
-    assert "Running job" not in logged and "executed successfully" not in logged
+def test_a_secret_in_a_message_or_its_arguments_is_masked():
+    text = logged(Scrubber([SECRET]), lambda log: log.warning("key %s refused (%s)", SECRET, "x"))
+    assert SECRET not in text
+    assert "key *** refused (x)" in text
 
 
-def test_apschedulers_warnings_still_show(capfd, configured):
-    logging.getLogger("apscheduler.executors.default").warning("Run time of job was missed")
-    assert "Run time of job was missed" in capfd.readouterr().err
+def test_a_secret_in_a_traceback_is_masked():
+    def emit(log):
+        try:
+            raise RuntimeError(f"ACC said: bad key {SECRET}")
+        except RuntimeError:
+            log.exception("server check failed")
+
+    text = logged(Scrubber([SECRET]), emit)
+    assert "RuntimeError" in text and "server check failed" in text
+    assert SECRET not in text
+
+
+def test_the_filter_is_installed_once_and_uses_the_process_scrubber():
+    handler = logging.StreamHandler(io.StringIO())
+    first = install_filter(handler)
+    assert install_filter(handler) is first
+    assert first.scrubber is SCRUBBER
+
+
+def test_secrets_in_the_environment_are_known_before_the_settings_are_read():
+    remember_environment_secrets(
+        {"SLACK_SIGNING_SECRET": SECRET, "DATABASE_URL": "postgresql://u:db-pass-77f1@h/db"}
+    )
+    assert SCRUBBER.scrub(f"sig {SECRET} db-pass-77f1") == "sig *** ***"

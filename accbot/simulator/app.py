@@ -80,7 +80,10 @@ class RequestGate:
         if delay > 0:
             await asyncio.sleep(delay)
         if fail_status is not None:
-            await _send_json(send, fail_status, f"Simulated failure ({fail_status})")
+            message = f"Simulated failure ({fail_status})"
+            if self.state.take_fault_echo():
+                message += ": could not process " + body.decode("utf-8", "replace")
+            await _send_json(send, fail_status, message)
             return
         if scope["path"].startswith("/api/") or scope["path"] == "/api":
             presented = headers.get("authorization", b"")

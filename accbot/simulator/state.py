@@ -121,6 +121,7 @@ class SimState:
         self._approvals: dict[str, Approval] = {}
         self._fail_count = 0
         self._fail_status = 503
+        self._fail_echo = False
         self._hang_count = 0
         self._hang_seconds = 0.0
         self.in_flight = 0  # requests being answered right now
@@ -133,10 +134,21 @@ class SimState:
         moment = self._clock() if self._clock else datetime.now(self.tz)
         return moment.astimezone(self.tz)
 
-    def fail_next(self, count: int, status: int = 503) -> None:
-        """The next ``count`` requests are answered with ``status`` (before auth)."""
+    def fail_next(self, count: int, status: int = 503, *, echo_body: bool = False) -> None:
+        """The next ``count`` requests are answered with ``status`` (before auth).
+
+        With ``echo_body`` the error message quotes the request body, as a server in
+        debug mode (or a chatty proxy) does: tests use it to prove the bot scrubs
+        secrets it sent (a server key) from what comes back.
+        """
         with self._lock:
             self._fail_count, self._fail_status = count, status
+            self._fail_echo = echo_body
+
+    def take_fault_echo(self) -> bool:
+        """Whether the injected failures quote the request body (see ``fail_next``)."""
+        with self._lock:
+            return self._fail_echo
 
     def hang_next(self, count: int, seconds: float) -> None:
         """The next ``count`` requests wait ``seconds`` before being answered."""
