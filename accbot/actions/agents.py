@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
+from accbot.actions.phrases import Code, say
 from accbot.actions.results import AgentOverview
 from accbot.commands.model import ShowAgent
 from accbot.commands.roles import Role
@@ -14,7 +15,8 @@ LATEST_RUNS = 5
 def show_agent(command: ShowAgent, actor: Actor, services: Services) -> AgentOverview:
     if command.agent.is_sas:
         raise InvalidInput(
-            "`/acc agent` shows ACC agents; for a SAS agent use `/acc runs sas:<agentId>`."
+            say(Code("/acc agent"), " shows ACC agents; for a SAS agent use ",
+                Code("/acc runs sas:<agentId>"), ".")  # fmt: skip
         )
     agent = services.acc.get_agent(command.agent.ref)
     runs = services.acc.get_run_history(agent.agent_id, count=LATEST_RUNS)

@@ -88,7 +88,8 @@ def execute(
         _audit(services, actor, name, command, outcome, str(exc))
         raise
     if not isinstance(result, Pending):
-        _audit(services, actor, name, command, "ok", getattr(result, "summary", None))
+        summary = getattr(result, "summary", None)
+        _audit(services, actor, name, command, "ok", None if summary is None else str(summary))
     return result
 
 

@@ -9,14 +9,19 @@
 
 from __future__ import annotations
 
+from accbot.actions.phrases import Phrase, say
 from accbot.actions.roles import ROLE_SETTINGS
 from accbot.commands.roles import Role
 
 
 class ActionError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    """``phrase`` is the message as data (each front end renders it); ``message`` is
+    its plain text, for logs, the audit table and ``str(exc)``."""
+
+    def __init__(self, message: str | Phrase) -> None:
+        self.phrase = message if isinstance(message, Phrase) else say(message)
+        self.message = str(self.phrase)
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

@@ -17,6 +17,7 @@ from accbot.actions.common import quote_word, resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, say
 from accbot.actions.results import ConfirmationRequired, Mutation, OpenModal
 from accbot.commands.model import AddInputs, ClearInputs, Command, DisableInputs
 from accbot.store import input_files
@@ -83,10 +84,10 @@ def upload_inputs(
     with services.db.session() as session:
         input_files.remember(session, command.agent_id, stored_names(command.files), actor.user_id)
     return Mutation(
-        summary=(
-            f"uploaded input files {', '.join(command.files.names)} "
-            f"to agent `{command.agent_path}`"
-        ),
+        summary=say(
+            "uploaded input files ", ", ".join(command.files.names), " to agent ",
+            Code(command.agent_path),
+        ),  # fmt: skip
         portal_url=services.acc_link(),
     )
 
@@ -102,9 +103,8 @@ def clear_inputs(
     agent = resolve_agent(services, command.agent_path)
     if not confirmed:
         return ConfirmationRequired(
-            prompt=(
-                f"This will delete every input file of `{command.agent_path}` for good. "
-                "Click Confirm to go ahead."
+            prompt=say(
+                "This will delete every input file of ", Code(command.agent_path), " for good."
             ),
             command_text=f"inputs clear {quote_word(command.agent_path)}",
         )
@@ -112,7 +112,7 @@ def clear_inputs(
     with services.db.session() as session:
         input_files.forget_all(session, agent.agent_id)
     return Mutation(
-        summary=f"deleted the input files of `{command.agent_path}`",
+        summary=say("deleted the input files of ", Code(command.agent_path)),
         portal_url=services.acc_link(),
     )
 
@@ -128,7 +128,7 @@ def disable_inputs(
     agent = resolve_agent(services, command.agent_path)
     services.acc.disable_inputs(agent.agent_id)
     return Mutation(
-        summary=f"disabled the input files of `{command.agent_path}`",
+        summary=say("disabled the input files of ", Code(command.agent_path)),
         portal_url=services.acc_link(),
     )
 

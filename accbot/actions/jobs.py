@@ -9,6 +9,7 @@ from accbot.actions.common import agent_label, resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, pairs, say
 from accbot.actions.results import FileResult, JobDetail, JobList, Mutation
 from accbot.actions.runs import data_file, log_file
 from accbot.commands.model import (
@@ -36,13 +37,12 @@ def start_job(
     started = services.acc.start_job(
         agent.agent_id, JobStartRequest(input_parameters=command.params or None)
     )
-    params = ", ".join(f"{k}={v}" for k, v in command.params.items())
     return Mutation(
-        summary=(
-            f"started job run #{started.job_run_id} of `{command.agent_path}` "
-            f"(job run ID `{started.job_history_id}`)"
+        summary=say(
+            f"started job run #{started.job_run_id} of ", Code(command.agent_path),
+            " (job run ID ", Code(started.job_history_id), ")",
         ),
-        detail=f"Input parameters: {params}" if params else None,
+        detail=say("Input parameters: ", pairs(command.params)) if command.params else None,
         portal_url=services.acc_link(),
     )
 
@@ -66,12 +66,16 @@ def list_job_runs(command: ListJobRuns, actor: Actor, services: Services) -> Job
     agent = resolve_agent(services, command.agent_path)
     job = services.acc.get_job_run(command.job_run_id)
     if job.agent_id.lower() != agent.agent_id.lower():
-        other = _known_path(services, job.agent_id) or f"agent ID {job.agent_id}"
+        known = _known_path(services, job.agent_id)
+        other = say(Code(known)) if known else say("agent ID ", Code(job.agent_id))
         raise InvalidInput(
-            f"Job run `{command.job_run_id}` belongs to {other}, not to `{command.agent_path}`."
-        )
+            say("Job run ", Code(command.job_run_id), " belongs to ", other, ", not to ",
+                Code(command.agent_path), ".")
+        )  # fmt: skip
     if job.run_id is None:
-        raise InvalidInput(f"ACC gave job run `{command.job_run_id}` no run number to list.")
+        raise InvalidInput(
+            say("ACC gave job run ", Code(command.job_run_id), " no run number to list.")
+        )
     runs = services.acc.get_job_run_agent_runs(agent.agent_id, job.run_id)
     return JobDetail(
         job=job,
@@ -95,9 +99,9 @@ def job_data(command: JobData, actor: Actor, services: Services) -> FileResult:
     except NotFound:
         # ACC answers 404 both for an unknown job run and for one that stored no data.
         raise InvalidInput(
-            f"ACC has no data for job run `{command.job_run_id}`: "
-            "no such job run, or its runs stored no data."
-        ) from None
+            say("ACC has no data for job run ", Code(command.job_run_id),
+                ": no such job run, or its runs stored no data.")
+        ) from None  # fmt: skip
     return data_file(
         f"Data of job run {command.job_run_id}", f"job-data-{command.job_run_id}.zip", data
     )
@@ -120,10 +124,12 @@ def set_job_status(
     except NotFound:
         # The agent was just found, so ACC's 404 means it has no job run to change.
         raise InvalidInput(
-            f"`{command.agent_path}` has no job runs yet, so there is no job status to set."
+            say(Code(command.agent_path), " has no job runs yet, so there is no job status to set.")
         ) from None
     return Mutation(
-        summary=f"set the status of the latest job of `{command.agent_path}` to {status.label}",
+        summary=say(
+            "set the status of the latest job of ", Code(command.agent_path), f" to {status.label}"
+        ),
         portal_url=services.acc_link(),
     )
 

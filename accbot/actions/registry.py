@@ -1,7 +1,8 @@
 """Which function carries out each command: one literal table, read by ``dispatch``.
 
 A new command gets its line here; "go to definition" on any entry leads to the code
-that runs. Commands that a front end answers itself (``help``) have no entry.
+that runs. Slack answers ``help`` in the command's ack without dispatching it; the CLI
+runs it here like any other command.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from accbot.actions import (
     agents,
     audit_log,
     csv_inputs,
+    help,
     inputs,
     jobs,
     runs,
@@ -26,6 +28,7 @@ from accbot.commands import model
 
 HANDLERS: dict[type[model.Command], Handler] = {
     # reading
+    model.Help: help.show_help,
     model.ShowAgent: agents.show_agent,
     model.ListRuns: runs.list_runs,
     model.ShowRun: runs.show_run,

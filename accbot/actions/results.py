@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from accbot.acc.models import Agent, AgentRun, JobRun, Schedule, ServerStatus
+from accbot.actions.phrases import Phrase
+from accbot.commands.help import HelpPage
 from accbot.sas.models import BotHistoryItem
 
 
@@ -22,7 +24,10 @@ class Result:
 
 @dataclass(frozen=True)
 class HelpResult(Result):
-    text: str
+    """``help [topic]``; ``admins_configured`` False adds how to set the roles up."""
+
+    page: HelpPage
+    admins_configured: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,10 +70,10 @@ class FileResult(Result):
 
 @dataclass(frozen=True)
 class Mutation(Result):
-    """Something changed in ACC; ``summary`` completes "<@user> …" in the channel."""
+    """Something changed in ACC; ``summary`` completes "<who> …" ("restarted run …")."""
 
-    summary: str
-    detail: str | None = None
+    summary: Phrase
+    detail: Phrase | None = None
     run: AgentRun | None = None
     portal_url: str = ""
     announce = True
@@ -78,7 +83,7 @@ class Mutation(Result):
 class StartedRun(Result):
     agent_path: str
     run_ids: list[str]
-    summary: str
+    summary: Phrase
     outcome: AgentRun | None = None  # with --wait: the finished run
     data: FileResult | None = None
     timed_out: bool = False
@@ -144,9 +149,10 @@ class Pending(Result):
 
 @dataclass(frozen=True)
 class ConfirmationRequired(Pending):
-    """A destructive bulk command waits for a "Confirm" click before it runs."""
+    """A destructive bulk command waits for confirmation before it runs: a "Confirm"
+    click in Slack, ``--yes`` in the CLI. ``prompt`` says what would happen."""
 
-    prompt: str
+    prompt: Phrase
     command_text: str
 
 
@@ -161,10 +167,11 @@ class OpenModal(Pending):
 
 @dataclass(frozen=True)
 class Notice(Result):
-    """A plain answer for the asker, e.g. the list of watches."""
+    """A plain answer for the asker, e.g. the list of watches; an ``AnnouncedNotice``
+    completes "<who> …" in the channel."""
 
-    text: str
-    lines: list[str] = field(default_factory=list)
+    text: Phrase
+    lines: list[Phrase] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from accbot.actions.common import agent_label, resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, say
 from accbot.actions.results import FileResult, Mutation, RunDetail, RunList, StartedRun
 from accbot.actions.sas_runs import list_sas_runs
 from accbot.commands.model import (
@@ -66,7 +67,10 @@ def restart_run(
     run = services.acc.get_run(command.run_id)  # 404 names the run before anything changes
     services.acc.restart_run(command.run_id)
     return Mutation(
-        summary=f"restarted run `{run.run_history_id}` of agent `{agent_label(services, run.agent_id)}`",
+        summary=say(
+            "restarted run ", Code(run.run_history_id), " of agent ",
+            Code(agent_label(services, run.agent_id)),
+        ),  # fmt: skip
         run=run,
         portal_url=services.acc_link(),
     )
@@ -84,10 +88,10 @@ def retry_run(
     run = services.acc.get_run(command.run_id)
     services.acc.retry_run(command.run_id, method)
     return Mutation(
-        summary=(
-            f"retried run `{run.run_history_id}` of agent "
-            f"`{agent_label(services, run.agent_id)}` ({method.value})"
-        ),
+        summary=say(
+            "retried run ", Code(run.run_history_id), " of agent ",
+            Code(agent_label(services, run.agent_id)), f" ({method.value})",
+        ),  # fmt: skip
         run=run,
         portal_url=services.acc_link(),
     )
@@ -163,7 +167,7 @@ def start_agent(
     started = StartedRun(
         agent_path=command.agent_path,
         run_ids=list(result.run_history_ids),
-        summary=f"started {kind} `{command.agent_path}`",
+        summary=say(f"started {kind} ", Code(command.agent_path)),
         portal_url=services.acc_link(),
     )
     if command.wait_seconds is None or not started.run_ids:
@@ -186,10 +190,10 @@ def start_agent(
     return StartedRun(
         agent_path=command.agent_path,
         run_ids=started.run_ids,
-        summary=(
-            f"run `{started.run_ids[0]}` of `{command.agent_path}` {verb}"
-            + (f" {command.wait_seconds}s" if timed_out else f" {outcome.status.label}")
-        ),
+        summary=say(
+            "run ", Code(started.run_ids[0]), " of ", Code(command.agent_path), f" {verb}",
+            f" {command.wait_seconds}s" if timed_out else f" {outcome.status.label}",
+        ),  # fmt: skip
         outcome=outcome,
         data=data,
         timed_out=timed_out,

@@ -19,6 +19,7 @@ from accbot.actions.common import quote_word, resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, joined, pairs, say
 from accbot.actions.results import ConfirmationRequired, Mutation, Notice, ScheduleList
 from accbot.commands.model import AddSchedule, BulkScheduleAction, ListSchedules, ScheduleAction
 from accbot.commands.roles import Role
@@ -34,10 +35,10 @@ _IANA_BY_FOLDED = {name.casefold(): name for name in tz_win}
 CONFIRMED_BULK_ACTIONS = frozenset({"off", "delete"})
 
 _SINGLE_SUMMARIES = {
-    "on": "enabled schedule `{id}`",
-    "off": "disabled schedule `{id}`",
-    "run": "started schedule `{id}` now",
-    "delete": "deleted schedule `{id}`",
+    "on": ("enabled schedule ", ""),
+    "off": ("disabled schedule ", ""),
+    "run": ("started schedule ", " now"),
+    "delete": ("deleted schedule ", ""),
 }
 
 
@@ -53,14 +54,14 @@ def windows_zone(name: str | None) -> str:
         return tz_win[_IANA_BY_FOLDED[folded]]
     choices = list(_WINDOWS_BY_FOLDED) + list(_IANA_BY_FOLDED)
     hint = difflib.get_close_matches(folded, choices, n=1)
-    suggestion = ""
+    suggestion = say()
     if hint:
         known = _WINDOWS_BY_FOLDED.get(hint[0]) or _IANA_BY_FOLDED[hint[0]]
-        suggestion = f" Did you mean `{known}`?"
+        suggestion = say(" Did you mean ", Code(known), "?")
     raise InvalidInput(
-        f"'{name.strip()}' is not a time zone I know: give an IANA name (Europe/London) "
-        f"or a Windows id (GMT Standard Time).{suggestion}"
-    )
+        say(f"'{name.strip()}' is not a time zone I know: give an IANA name (Europe/London) "
+            "or a Windows id (GMT Standard Time).", suggestion)
+    )  # fmt: skip
 
 
 def zone_now(zone_id: str, now: datetime) -> str:
@@ -108,14 +109,14 @@ def add_schedule(
     )
     saved = _find(services.acc.get_schedules(agent.agent_id), schedule_id)
     description = (saved.cron_description if saved else None) or "ACC gave no description"
-    params = ", ".join(f"{k}={v}" for k, v in command.params.items())
-    detail = f"Schedule `{schedule_id}` · zone {zone} · from {start}"
-    if params:
-        detail += f" · input parameters {params}"
+    detail = say("Schedule ", Code(schedule_id), f" · zone {zone} · from {start}")
+    if command.params:
+        detail += say(" · input parameters ", pairs(command.params))
     return Mutation(
-        summary=(
-            f"added a schedule to `{command.agent_path}`: `{command.cron}` — {description}"
-        ),
+        summary=say(
+            "added a schedule to ", Code(command.agent_path), ": ", Code(command.cron), " — ",
+            description,
+        ),  # fmt: skip
         detail=detail,
         portal_url=services.acc_link(),
     )
@@ -141,8 +142,9 @@ def schedule_action(
         services.acc.delete_schedule(schedule_id)
     else:
         raise InvalidInput(f"'{command.action}' is not something a schedule can do.")
+    before, after = _SINGLE_SUMMARIES[command.action]
     return Mutation(
-        summary=_SINGLE_SUMMARIES[command.action].format(id=schedule_id),
+        summary=say(before, Code(schedule_id), after),
         portal_url=services.acc_link(),
     )
 
@@ -162,19 +164,18 @@ def bulk_schedule_action(
     if not changing:
         state = {"on": "already enabled", "off": "already disabled"}.get(command.action)
         text = (
-            f"`{path}` has no schedules; nothing to change."
+            say(Code(path), " has no schedules; nothing to change.")
             if not schedules
-            else f"Every schedule of `{path}` is {state}; nothing to change."
+            else say("Every schedule of ", Code(path), f" is {state}; nothing to change.")
         )
         return Notice(text=text)
     verb = {"on": "enable", "off": "disable", "delete": "delete"}[command.action]
     if command.action in CONFIRMED_BULK_ACTIONS and not confirmed:
         return ConfirmationRequired(
-            prompt=(
-                f"This will {verb} {_count(len(changing))} of `{path}`"
-                + (" for good." if command.action == "delete" else ".")
-                + " Click Confirm to go ahead."
-            ),
+            prompt=say(
+                f"This will {verb} {_count(len(changing))} of ", Code(path),
+                " for good." if command.action == "delete" else ".",
+            ),  # fmt: skip
             command_text=bulk_command_text(command.action, path),
         )
     if command.action == "delete":
@@ -182,8 +183,8 @@ def bulk_schedule_action(
     else:
         services.acc.set_all_schedules_enabled(agent.agent_id, command.action == "on")
     return Mutation(
-        summary=f"{verb}d {_count(len(changing))} of `{path}`",
-        detail=", ".join(f"`{s.schedule_id}`" for s in changing),
+        summary=say(f"{verb}d {_count(len(changing))} of ", Code(path)),
+        detail=joined([Code(s.schedule_id) for s in changing]),
         portal_url=services.acc_link(),
     )
 

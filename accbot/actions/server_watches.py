@@ -10,6 +10,7 @@ from __future__ import annotations
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import ChannelRef, Code, joined, say
 from accbot.actions.results import AnnouncedNotice, Notice
 from accbot.actions.servers import find_server
 from accbot.actions.watches import watch_channel
@@ -38,10 +39,13 @@ def watch_server(
             now=services.clock(),
         )
     if not added:
-        return Notice(text=f"`server:{server.name}` is already watched in <#{channel}>.")
+        return Notice(
+            text=say(Code(f"server:{server.name}"), " is already watched in ", ChannelRef(channel), ".")
+        )
     return AnnouncedNotice(
-        text=f"started watching `server:{server.name}` in <#{channel}>: {WHAT}, and when it is back."
-    )
+        text=say("started watching ", Code(f"server:{server.name}"), " in ", ChannelRef(channel),
+                 f": {WHAT}, and when it is back.")
+    )  # fmt: skip
 
 
 def unwatch_server(
@@ -66,17 +70,20 @@ def unwatch_server(
         elif len(found) > 1:
             here = [w for w in found if w.channel_id == actor.channel_id]
             if not here:
-                channels = ", ".join(f"<#{w.channel_id}>" for w in found)
+                channels = joined([ChannelRef(w.channel_id) for w in found])
                 raise InvalidInput(
-                    f"`server:{found[0].server_name}` is watched in {channels}: name the "
-                    "channel, e.g. `/acc unwatch server:<name> #channel`."
-                )
+                    say(Code(f"server:{found[0].server_name}"), " is watched in ", channels,
+                        ": name the channel, e.g. ", Code("/acc unwatch server:<name> #channel"), ".")
+                )  # fmt: skip
             found = here
         if not found:  # the typed name is not echoed: it is the user's text, not a server's
-            where = f"<#{command.channel_id}>" if command.channel_id else "any channel"
+            where = say(ChannelRef(command.channel_id)) if command.channel_id else say("any channel")
             raise InvalidInput(
-                f"No server of that name is watched in {where}. `/acc watching` lists the watches."
-            )
+                say("No server of that name is watched in ", where, ". ", Code("/acc watching"),
+                    " lists the watches.")
+            )  # fmt: skip
         name, channel = found[0].server_name, found[0].channel_id
         server_watches.remove_server_watch(session, name, channel)
-    return AnnouncedNotice(text=f"stopped watching `server:{name}` in <#{channel}>.")
+    return AnnouncedNotice(
+        text=say("stopped watching ", Code(f"server:{name}"), " in ", ChannelRef(channel), ".")
+    )

@@ -11,6 +11,7 @@ from dataclasses import replace
 from accbot.acc.models import ServerCheckRequest, ServerStatus
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput, NotConfigured
+from accbot.actions.phrases import Code, joined, say
 from accbot.actions.results import ServerReport
 from accbot.commands.model import ServerHealth
 from accbot.config import ServerConfig
@@ -32,15 +33,15 @@ def server_health(command: ServerHealth, actor: Actor, services: Services) -> Se
 def find_server(servers: list[ServerConfig], name: str) -> ServerConfig:
     if not servers:
         raise NotConfigured(
-            "No servers are configured. An admin sets ACCBOT_SERVERS to a JSON list such as "
-            f"`{SERVERS_EXAMPLE}` and restarts accbot."
+            say("No servers are configured. An admin sets ACCBOT_SERVERS to a JSON list such as ",
+                Code(SERVERS_EXAMPLE), " and restarts accbot.")  # fmt: skip
         )
     wanted = name.strip().casefold()
     for server in servers:
         if server.name.casefold() == wanted:
             return server
-    names = ", ".join(f"`{s.name}`" for s in servers)
-    raise InvalidInput(f"No server is named '{name}'. The configured servers: {names}.")
+    names = joined([Code(s.name) for s in servers])
+    raise InvalidInput(say(f"No server is named '{name}'. The configured servers: ", names, "."))
 
 
 def _without(status: ServerStatus, key: str) -> ServerStatus:

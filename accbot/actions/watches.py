@@ -12,13 +12,23 @@ listed here: the step that mentions the person is not built yet.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput, NotConfigured
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import (
+    ChannelRef,
+    Code,
+    Heading,
+    Moment,
+    Phrase,
+    UserRef,
+    joined,
+    say,
+)
 from accbot.actions.results import AnnouncedNotice, Notice
 from accbot.commands.durations import duration_text as span_text
 from accbot.commands.model import AgentRef, ListWatches, Mute, Unwatch, Watch
@@ -50,7 +60,10 @@ def watch(
     with services.db.session() as session:
         before = _find(session, agent, channel)
         if before is not None and WatchOptions.of(before) == options:
-            return Notice(text=f"`{agent}` is already watched in <#{channel}> (alerts on {what}).")
+            return Notice(
+                text=say(Code(str(agent)), " is already watched in ", ChannelRef(channel),
+                         " (alerts on ", what, ").")
+            )  # fmt: skip
         store_watches.add_watch(
             session,
             kind=agent.kind,
@@ -62,7 +75,9 @@ def watch(
             now=services.clock(),
         )
     verb = "changed the watch of" if before is not None else "started watching"
-    return AnnouncedNotice(text=f"{verb} `{agent}` in <#{channel}>: alerts on {what}.")
+    return AnnouncedNotice(
+        text=say(f"{verb} ", Code(str(agent)), " in ", ChannelRef(channel), ": alerts on ", what, ".")
+    )
 
 
 def watch_options(command: Watch) -> WatchOptions:
@@ -76,23 +91,19 @@ def watch_options(command: Watch) -> WatchOptions:
     )
 
 
-def describe_options(options: WatchOptions) -> str:
-    """"failures, empty runs; escalated to <@U…> after 30m": what a watch alerts on."""
+def describe_options(options: WatchOptions) -> Phrase:
+    """"failures, empty runs; unacknowledged after 30m, <someone> is told": what a watch
+    alerts on (the person or group is an id each front end shows its own way)."""
     kinds = ["every end state" if options.all_states else "failures"]
     if options.empty_alerts:
         kinds.append("empty runs")
     if options.drop_percent is not None:
         kinds.append(f"data counts more than {options.drop_percent}% below the median")
-    text = ", ".join(kinds)
+    text = say(", ".join(kinds))
     if options.escalate_seconds and options.escalate_to:
         after = span_text(timedelta(seconds=options.escalate_seconds))
-        text += f"; unacknowledged after {after}, {mention(options.escalate_to)} is told"
+        text += say(f"; unacknowledged after {after}, ", UserRef(options.escalate_to), " is told")
     return text
-
-
-def mention(person_id: str) -> str:
-    """A user (U…/W…) or user group (S…) ID as Slack mentions it."""
-    return f"<!subteam^{person_id}>" if person_id.startswith("S") else f"<@{person_id}>"
 
 
 def unwatch(
@@ -108,7 +119,9 @@ def unwatch(
         found = _watch_to_remove(session, agent, command.channel_id, actor)
         channel = found.channel_id
         store_watches.remove_watch(session, found.kind, found.agent_ref, channel)
-    return AnnouncedNotice(text=f"stopped watching `{agent}` in <#{channel}>.")
+    return AnnouncedNotice(
+        text=say("stopped watching ", Code(str(agent)), " in ", ChannelRef(channel), ".")
+    )
 
 
 def list_watches(command: ListWatches, actor: Actor, services: Services) -> Notice:
@@ -119,27 +132,34 @@ def list_watches(command: ListWatches, actor: Actor, services: Services) -> Noti
         mutes = list(store_mutes.active_mutes(session, now))
     if not watches and not mutes and not servers:
         return Notice(
-            text="Nothing is watched. `/acc watch <agentPath>` starts alerting a channel."
-        )
-    lines = [f"*Watches* ({len(watches)})" if watches else "*Watches*: none"]
+            text=say("Nothing is watched. ", Code("/acc watch <agentPath>"),
+                     " starts alerting a channel.")
+        )  # fmt: skip
+    lines = [say(Heading("Watches"), f" ({len(watches)})" if watches else ": none")]
     for entry in watches[:MAX_LISTED]:
         what = describe_options(WatchOptions.of(entry))
         ref = AgentRef(entry.kind, entry.agent_ref)  # type: ignore[arg-type]
-        lines.append(f"• `{ref}` in <#{entry.channel_id}>: {what} (by <@{entry.created_by}>)")
+        lines.append(
+            say("• ", Code(str(ref)), " in ", ChannelRef(entry.channel_id), ": ", what, " (by ",
+                UserRef(entry.created_by), ")")
+        )  # fmt: skip
     if len(watches) > MAX_LISTED:
-        lines.append(f"… and {len(watches) - MAX_LISTED} more")
+        lines.append(say(f"… and {len(watches) - MAX_LISTED} more"))
     if servers:
-        lines.append(f"*Servers* ({len(servers)})")
+        lines.append(say(Heading("Servers"), f" ({len(servers)})"))
         for server in servers[:MAX_LISTED]:
             lines.append(
-                f"• `server:{server.server_name}` in <#{server.channel_id}> "
-                f"(by <@{server.created_by}>)"
-            )
+                say("• ", Code(f"server:{server.server_name}"), " in ",
+                    ChannelRef(server.channel_id), " (by ", UserRef(server.created_by), ")")
+            )  # fmt: skip
     if mutes:
-        lines.append(f"*Muted* ({len(mutes)})")
+        lines.append(say(Heading("Muted"), f" ({len(mutes)})"))
         for entry in mutes[:MAX_LISTED]:
             ref = AgentRef(entry.kind, entry.agent_ref)  # type: ignore[arg-type]
-            lines.append(f"• `{ref}` until {_moment(entry.until)} (by <@{entry.created_by}>)")
+            lines.append(
+                say("• ", Code(str(ref)), " until ", Moment(entry.until), " (by ",
+                    UserRef(entry.created_by), ")")
+            )  # fmt: skip
     return Notice(text=lines[0], lines=lines[1:])
 
 
@@ -166,10 +186,10 @@ def mute(
     with services.db.session() as session:
         store_mutes.mute(session, agent.kind, ref, until, actor.user_id, now=now)
     return AnnouncedNotice(
-        text=(
-            f"muted alerts for `{agent}` for {duration_text(command.duration)} "
-            f"(until {_moment(until)})."
-        )
+        text=say(
+            "muted alerts for ", Code(str(agent)), f" for {duration_text(command.duration)} (until ",
+            Moment(until), ")."
+        )  # fmt: skip
     )
 
 
@@ -182,16 +202,12 @@ def duration_text(span: timedelta) -> str:
     return " ".join(parts) or "0m"
 
 
-def _moment(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
 def watch_channel(named: str | None, actor: Actor, services: Services) -> str:
     channel = named or actor.channel_id or services.settings.ACCBOT_ALERT_CHANNEL
     if not channel:
         raise InvalidInput(
-            "Which channel? Name one (`#alerts`), run the command in that channel, "
-            "or set ACCBOT_ALERT_CHANNEL."
+            say("Which channel? Name one (", Code("#alerts"), "), run the command in that "
+                "channel, or set ACCBOT_ALERT_CHANNEL.")
         )
     return channel
 
@@ -217,8 +233,9 @@ def _watch_to_remove(
         found = _find(session, agent, named)
         if found is None:
             raise InvalidInput(
-                f"`{agent}` is not watched in <#{named}>. `/acc watching` lists the watches."
-            )
+                say(Code(str(agent)), " is not watched in ", ChannelRef(named), ". ",
+                    Code("/acc watching"), " lists the watches.")
+            )  # fmt: skip
         return found
     watches = [
         entry
@@ -231,15 +248,20 @@ def _watch_to_remove(
     if here:
         return here[0]
     if not watches:
-        where = f"<#{actor.channel_id}> or any other channel" if actor.channel_id else "any channel"
-        raise InvalidInput(
-            f"`{agent}` is not watched in {where}. `/acc watching` lists the watches."
+        where = (
+            say(ChannelRef(actor.channel_id), " or any other channel")
+            if actor.channel_id
+            else say("any channel")
         )
-    channels = ", ".join(f"<#{entry.channel_id}>" for entry in watches)
+        raise InvalidInput(
+            say(Code(str(agent)), " is not watched in ", where, ". ", Code("/acc watching"),
+                " lists the watches.")
+        )  # fmt: skip
+    channels = joined([ChannelRef(entry.channel_id) for entry in watches])
     raise InvalidInput(
-        f"`{agent}` is watched in {channels}: name the channel, e.g. "
-        f"`/acc unwatch {agent} #channel`."
-    )
+        say(Code(str(agent)), " is watched in ", channels, ": name the channel, e.g. ",
+            Code(f"/acc unwatch {agent} #channel"), ".")
+    )  # fmt: skip
 
 
 def _find(session: Session, agent: AgentRef, channel: str) -> WatchRow | None:

@@ -1,4 +1,8 @@
-"""Usage line, description and example of every ``/acc`` command, keyed by help key."""
+"""Usage line, description and example of every ``/acc`` command, keyed by help key.
+
+``help_page`` gives a topic as data (Slack lays it out in mrkdwn); ``help_text`` gives it
+as plain text for the terminal and for parse errors.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +61,7 @@ COMMANDS: dict[str, CommandHelp] = {
            "[--files a.csv,b.csv] [--multi] [--wait[=SECONDS]] [--form]",
            "Start an agent run; k=v pairs become input parameters; --test is not a "
            f"production run; --wait follows the run to its end (default {DEFAULT_WAIT_SECONDS}s, "
-           f"at most {MAX_WAIT_SECONDS}s). --form (or `/acc start` with no path) opens a form "
+           f"at most {MAX_WAIT_SECONDS}s). --form (or /acc start with no path) opens a form "
            "for parameters (one k=v a line), input files, log level, test run and "
            "multi-server instead; the options typed with it fill the form in.",
            f'start {_P} city="New York" --log-level 2 --wait=600'),
@@ -125,7 +129,7 @@ COMMANDS: dict[str, CommandHelp] = {
            "when a run succeeds with no data; --drop 50: when a run succeeds with a data "
            "count more than 50% below the median of the last ten successful runs (once "
            "there are five). --escalate 30m @oncall: mention them in the alert's thread "
-           "when nobody has acknowledged it after 30m. `watch server:<name> [#channel]` "
+           "when nobody has acknowledged it after 30m. watch server:<name> [#channel] "
            "watches a server of ACCBOT_SERVERS instead: an alert when it is unreachable or "
            "its CPU or memory is at or over ACC's thresholds, and one when it is back.",
            f"watch {_P} #alerts --empty --drop 50 --escalate 30m @oncall"),
@@ -154,32 +158,51 @@ def usage(name: str) -> str:
     return "\n".join(family)
 
 
-def help_text(topic: str | None = None) -> str:
+@dataclass(frozen=True)
+class HelpPage:
+    """What ``help [topic]`` shows, as data each front end lays out: the overview
+    (``groups``), one command (``command``) or the commands sharing a first word."""
+
+    groups: tuple[tuple[str, tuple[CommandHelp, ...]], ...] = ()
+    command: CommandHelp | None = None
+    family: tuple[CommandHelp, ...] = ()
+
+
+def help_page(topic: str | None = None) -> HelpPage:
     """The overview (topic None), one command's help, or the commands starting with a word
     (``help schedule``). Raises CommandError for an unknown topic."""
     if topic is None or not topic.strip():
-        return _overview()
+        return HelpPage(
+            groups=tuple(
+                (group, tuple(h for h in COMMANDS.values() if h.group == group))
+                for group in GROUPS
+            )
+        )
     key = " ".join(topic.lower().removeprefix(SLASH).split())
     if key in COMMANDS:
-        return _one(COMMANDS[key])
-    family = [h for h in COMMANDS.values() if h.name.split()[0] in (key, key + "s")]
+        return HelpPage(command=COMMANDS[key])
+    family = tuple(h for h in COMMANDS.values() if h.name.split()[0] in (key, key + "s"))
     if family:
-        return "\n".join(f"`{h.usage}` — {h.description}" for h in family)
+        return HelpPage(family=family)
     hint = difflib.get_close_matches(key, list(COMMANDS), n=1)
     suffix = f" — did you mean '{hint[0]}'?" if hint else ""
     raise CommandError(f"no help for '{topic}'{suffix}", command="help", usage=usage("help"))
 
 
-def _one(h: CommandHelp) -> str:
-    return (
-        f"`{h.usage}`\n{h.description}\nExample: `{h.example}`\n"
-        f"Needs the {role_for_name(h.name).value} role."
-    )
+def role_line(h: CommandHelp) -> str:
+    return f"Needs the {role_for_name(h.name).value} role."
 
 
-def _overview() -> str:
+def help_text(topic: str | None = None) -> str:
+    """``help_page`` as plain text, for a terminal: no markup of any kind."""
+    page = help_page(topic)
+    if page.command is not None:
+        h = page.command
+        return f"{h.usage}\n{h.description}\nExample: {h.example}\n{role_line(h)}"
+    if page.family:
+        return "\n".join(f"{h.usage} — {h.description}" for h in page.family)
     lines = [f"Commands ({SLASH} help <command> for details and an example):"]
-    for group in GROUPS:
-        lines.append(f"*{group.capitalize()}*")
-        lines.extend(f"  `{h.usage}`" for h in COMMANDS.values() if h.group == group)
+    for group, commands in page.groups:
+        lines.append(f"{group.capitalize()}:")
+        lines.extend(f"  {h.usage}" for h in commands)
     return "\n".join(lines)

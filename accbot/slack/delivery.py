@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from accbot.actions.context import Actor
+from accbot.slack.views import format as fmt
 from accbot.slack.views.reply import Reply
 
 logger = logging.getLogger("accbot.slack")
@@ -89,7 +90,7 @@ def _upload(upload, actor: Actor, *, client: WebClient, respond: Respond | None)
         logger.warning("files_upload_v2 failed: %s", error)
         tell(
             actor,
-            f":paperclip: Could not upload `{upload.filename}` here ({error}). "
+            f":paperclip: Could not upload `{fmt.escape(upload.filename)}` here ({fmt.escape(error)}). "
             "Invite accbot to this channel (`/invite @accbot`) and ask again.",
             client=client,
             respond=respond,

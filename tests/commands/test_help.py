@@ -54,11 +54,17 @@ def test_role_named_in_help() -> None:
 def test_overview_lists_every_command_under_its_group() -> None:
     text = help_text(None)
     for group in GROUPS:
-        assert f"*{group.capitalize()}*" in text
+        assert f"\n{group.capitalize()}:\n" in text
     for entry in COMMANDS.values():
         assert entry.usage in text
-    assert text.index("*Reading*") < text.index("/acc runs") < text.index("*Running*")
-    assert text.index("*Watching*") < text.index("/acc mute") < text.index("*Admin*")
+    assert text.index("Reading:") < text.index("/acc runs") < text.index("Running:")
+    assert text.index("Watching:") < text.index("/acc mute") < text.index("Admin:")
+
+
+def test_help_text_is_plain_text_for_a_terminal() -> None:
+    for topic in (None, "start", "schedule"):
+        text = help_text(topic)
+        assert "`" not in text and "*" not in text.replace("* * ?", "")
 
 
 def test_help_for_a_first_word_lists_its_family() -> None:

@@ -13,6 +13,11 @@ def blocks_text(message: dict[str, Any]) -> str:
     return json.dumps(message.get("blocks") or [], ensure_ascii=False) + (message.get("text") or "")
 
 
+def shown(mrkdwn: str) -> str:
+    """mrkdwn as Slack shows it: the three escapes it defines decoded (``&amp;`` last)."""
+    return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The buttons of a message's actions blocks, in order."""
     found = []

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from accbot.simulator.seed import DEMO_SERVER
-from tests.slack.helpers import blocks_text
+from tests.slack.helpers import blocks_text, shown
 from tests.support.bot import ADMIN, OPERATOR, VIEWER
 
 IP, PORT, KEY = DEMO_SERVER
@@ -106,7 +106,7 @@ def test_acc_refusing_the_token_is_explained(send, slack, acc):
 
 def test_server_without_a_name_is_refused_in_the_ack(send, acc):
     response = send.command("server")
-    assert "missing <name>" in response.text
+    assert "missing <name>" in shown(response.text)
     assert server_checks(acc) == []
 
 
@@ -153,7 +153,7 @@ def test_audit_with_a_bad_count_is_refused_in_the_ack(send):
 
 
 def test_help_for_server_and_audit_shows_usage_and_an_example(send):
-    server = send.command("help server").text
+    server = shown(send.command("help server").text)
     assert "`/acc server <name>`" in server and "Example: `/acc server se1`" in server
-    audit = send.command("help audit").text
+    audit = shown(send.command("help audit").text)
     assert "`/acc audit [count 1-100]`" in audit and "Needs the viewer role." in audit

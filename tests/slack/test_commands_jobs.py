@@ -8,7 +8,7 @@ import json
 import zipfile
 
 from accbot.simulator.models import StartOptions
-from tests.slack.helpers import acc_attempts, audit_rows, blocks_text, quicken_retries
+from tests.slack.helpers import acc_attempts, audit_rows, blocks_text, quicken_retries, shown
 from tests.support.bot import ADMIN, OPERATOR, VIEWER
 
 QUICK = "sequentum/Test2/quick"
@@ -270,8 +270,8 @@ def test_acc_rejecting_the_status_change_is_explained(send, slack, acc, bot):
 
 
 def test_help_for_the_job_commands_shows_usage_example_and_role(send):
-    runs = send.command("help job runs").text
+    runs = shown(send.command("help job runs").text)
     assert "`/acc job runs <agentPath> <jobRunId>`" in runs
     assert "Example: `/acc job runs " in runs and "Needs the viewer role." in runs
-    start = send.command("help job start").text
+    start = shown(send.command("help job start").text)
     assert "`/acc job start <agentPath> [k=v ...]`" in start and "Needs the operator role." in start

@@ -16,6 +16,9 @@ from tests.slack.helpers import (
     buttons,
     quicken_retries,
 )
+from tests.slack.helpers import (
+    shown as slack_shown,
+)
 from tests.support.bot import ADMIN, OPERATOR, VIEWER
 
 QUICK = "sequentum/Test2/quick"
@@ -311,7 +314,7 @@ def test_schedule_run_when_acc_fails_says_so_and_announces_nothing(send, slack, 
 
 
 def test_help_for_schedule_commands_shows_usage_example_and_role(send):
-    add = send.command("help schedule add").text
+    add = slack_shown(send.command("help schedule add").text)
     assert '`/acc schedule add <agentPath> "<cron>" [--tz <IANA or Windows zone>]' in add
     assert "Example: `/acc schedule add" in add
     assert "Needs the operator role." in add

@@ -13,6 +13,7 @@ from accbot.actions.common import resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput, NotConfigured
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, say
 from accbot.commands.model import RequestApproval
 from accbot.store import approvals as stored
 
@@ -29,8 +30,8 @@ def request_approval(
 ) -> ApprovalCard:
     if actor.source != "slack":
         raise InvalidInput(
-            "An approval request is a card in Slack with Approve / Disapprove buttons: "
-            "ask with `/acc request-approval` in Slack."
+            say("An approval request is a card in Slack with Approve / Disapprove buttons: "
+                "ask with ", Code("/acc request-approval"), " in Slack.")  # fmt: skip
         )
     channel = services.settings.ACCBOT_APPROVAL_CHANNEL or actor.channel_id
     if not channel:
@@ -43,8 +44,8 @@ def request_approval(
     for waiting in pending_for_agent(services, agent_id=agent.agent_id):
         if waiting.message_ts:
             raise InvalidInput(
-                f"`{command.agent_path}` already waits for approval (request "
-                f"#{waiting.id}); approvers decide it on its card."
+                say(Code(command.agent_path), f" already waits for approval (request "
+                    f"#{waiting.id}); approvers decide it on its card.")  # fmt: skip
             )
     with services.db.session() as session:
         row = stored.create_request(
@@ -59,7 +60,7 @@ def request_approval(
         request = RequestView.of(row)
     return ApprovalCard(
         request=request,
-        summary=f"asked for approval of `{command.agent_path}` (request #{request.id})",
+        summary=say("asked for approval of ", Code(command.agent_path), f" (request #{request.id})"),
         description=agent.description,
         latest_run=runs[0] if runs else None,
         portal_url=services.acc_link(),

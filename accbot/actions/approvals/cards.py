@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from accbot.acc.models import AgentRun
+from accbot.actions.phrases import Phrase, say
 from accbot.actions.results import Pending, Result
 from accbot.store.models import ApprovalRequest
 
@@ -56,7 +57,7 @@ class ApprovalCard(Result):
     """An approval request as its card shows it: posted when new, updated once decided."""
 
     request: RequestView
-    summary: str = ""
+    summary: Phrase = field(default_factory=say)
     description: str | None = None
     latest_run: AgentRun | None = None
     details_error: str | None = None  # why the latest run could not be read, if it could not
@@ -73,7 +74,7 @@ class ApprovalDecision(Result):
     message: str
     decided_by: str
     decided_at: datetime
-    summary: str
+    summary: Phrase
     cards: list[ApprovalCard] = field(default_factory=list)
     from_card: bool = False
     portal_url: str = ""

@@ -21,6 +21,7 @@ from accbot.actions.common import resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, say
 from accbot.commands.model import Approve, Disapprove
 from accbot.store import approvals as stored
 
@@ -178,7 +179,7 @@ def _decision(
         message=message,
         decided_by=actor.user_id,
         decided_at=decided_at,
-        summary=f"{verb} `{agent_path}`" + (f" (request {numbers})" if numbers else ""),
+        summary=say(f"{verb} ", Code(agent_path), f" (request {numbers})" if numbers else ""),
         cards=cards,
         from_card=from_card,
         portal_url=services.acc_link(),

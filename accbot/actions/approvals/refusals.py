@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from accbot.actions.approvals.cards import RequestView
 from accbot.actions.context import Actor
 from accbot.actions.errors import ActionError, PermissionDenied, Refused
+from accbot.actions.phrases import Code, Moment, UserRef, say
 from accbot.commands.roles import Role
 
 
@@ -16,16 +17,17 @@ class AlreadyDecided(Refused):
     def __init__(self, request: RequestView, *, in_flight: bool = False) -> None:
         self.request = request
         self.in_flight = in_flight
-        when = request.decided_at.isoformat(timespec="seconds") if request.decided_at else "?"
+        who = UserRef(request.decided_by or "?")
+        when = Moment(request.decided_at) if request.decided_at else "?"
         if in_flight:
-            text = f"{request.decided_by} is deciding request #{request.id} right now"
+            text = say(who, f" is deciding request #{request.id} right now")
         elif request.state == "failed":
-            text = (
+            text = say(
                 f"Request #{request.id} could not be completed: {request.error or 'unknown error'}"
             )
         else:
-            text = f"Request #{request.id} was already {request.state} by {request.decided_by} at {when}"
-        super().__init__(f"{text} (`{request.agent_path}`).")
+            text = say(f"Request #{request.id} was already {request.state} by ", who, " at ", when)
+        super().__init__(say(text, " (", Code(request.agent_path), ")."))
 
 
 class SelfApprovalRefused(PermissionDenied):
@@ -34,8 +36,9 @@ class SelfApprovalRefused(PermissionDenied):
     def __init__(self, request: RequestView) -> None:
         ActionError.__init__(
             self,
-            f"You asked for approval of `{request.agent_path}` yourself (request #{request.id}), "
-            "so another approver has to decide it; only an admin may decide their own request.",
+            say("You asked for approval of ", Code(request.agent_path),
+                f" yourself (request #{request.id}), so another approver has to decide it; "
+                "only an admin may decide their own request."),  # fmt: skip
         )
         self.action = "decide your own approval request"
         self.role = Role.ADMIN

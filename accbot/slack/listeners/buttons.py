@@ -105,9 +105,9 @@ def register(app: App, services: Services) -> None:
         try:
             command = parse(text)
         except CommandError as exc:
-            tell(actor, f":warning: {exc}", client=client, respond=respond)
+            tell(actor, f":warning: {fmt.escape(exc)}", client=client, respond=respond)
             return
-        respond(text=f":white_check_mark: Confirmed: `/acc {text}`", replace_original=True)
+        respond(text=f":white_check_mark: Confirmed: `/acc {fmt.escape(text)}`", replace_original=True)
         run_and_deliver(command, actor, services, client=client, respond=respond, confirmed=True)
 
     def run_cancel(respond: Respond) -> None:

@@ -14,12 +14,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from accbot.actions.context import Actor, Services
+from accbot.actions.help import help_result
 from accbot.commands.errors import CommandError
-from accbot.commands.help import help_text
 from accbot.commands.model import Help
 from accbot.commands.parser import parse
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack.listeners.run import run_and_deliver
+from accbot.slack.views import format as fmt
+from accbot.slack.views.help import help_reply_text
 
 logger = logging.getLogger("accbot.slack")
 
@@ -30,7 +32,7 @@ def register(app: App, services: Services) -> None:
         try:
             parsed = parse(command.get("text") or "")
         except CommandError as exc:
-            ack(text=f":warning: {exc}")
+            ack(text=f":warning: {fmt.escape(exc)}")
             return
         if isinstance(parsed, Help):
             ack(text=full_help(parsed.topic, services))
@@ -62,14 +64,9 @@ def register(app: App, services: Services) -> None:
 
 
 def full_help(topic: str | None, services: Services) -> str:
+    """Help is answered in the ack itself: no ACC call, nothing to wait for."""
     try:
-        text = help_text(topic)
+        result = help_result(Help(topic), admins_configured=services.roles.admins_configured)
     except CommandError as exc:
-        return f":warning: {exc}"
-    if topic is None and not services.roles.admins_configured:
-        text += (
-            "\n\n:lock: *No admins are configured* (`ACCBOT_ADMINS`), so changes that need an "
-            "admin are disabled, and roles left unset are held by nobody. Set `ACCBOT_ADMINS`, "
-            "`ACCBOT_OPERATORS` and `ACCBOT_APPROVERS` to Slack user or user-group IDs."
-        )
-    return text
+        return f":warning: {fmt.escape(exc)}"
+    return help_reply_text(result)

@@ -21,6 +21,7 @@ from accbot.slack import ids
 from accbot.slack.delivery import respond_by_web_api, tell
 from accbot.slack.files import FileFetchError, fetch_file
 from accbot.slack.listeners.run import run_and_deliver
+from accbot.slack.views import format as fmt
 from accbot.slack.views.inputs import (
     FILES_ACTION,
     FILES_BLOCK,
@@ -67,7 +68,7 @@ def register(app: App, services: Services) -> None:
         try:
             fetched = [fetch_file(client, f["id"]) for f in files]
         except FileFetchError as exc:
-            tell(actor, f":warning: {exc}. Nothing was uploaded to ACC.", client=client, respond=None)
+            tell(actor, f":warning: {fmt.escape(exc)}. Nothing was uploaded to ACC.", client=client, respond=None)
             return
         command = UploadInputs(target.agent_path, target.agent_id, InputFiles(fetched))
         run_and_deliver(command, actor, services, client=client, respond=respond)

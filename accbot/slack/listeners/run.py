@@ -14,6 +14,7 @@ from accbot.actions.results import OpenModal, Result
 from accbot.metrics import ERRORS
 from accbot.slack.delivery import Respond, tell
 from accbot.slack.results import MODAL_OPENERS, deliver_result
+from accbot.slack.views import format as fmt
 from accbot.slack.views.errors import explain
 
 logger = logging.getLogger("accbot.slack")
@@ -78,7 +79,7 @@ def open_modal(
         logger.warning("views.open failed: %s", error)
         tell(
             actor,
-            f":warning: Slack would not open the form ({error}). Please run the command again.",
+            f":warning: Slack would not open the form ({fmt.escape(error)}). Please run the command again.",
             client=client,
             respond=respond,
         )

@@ -10,7 +10,7 @@ from accbot.actions.context import Actor
 from accbot.actions.results import AuditEntryView, AuditList, ServerReport
 from accbot.slack.views import format as fmt
 from accbot.slack.views.blocks import line_sections
-from accbot.slack.views.render import renders
+from accbot.slack.views.phrase import code, user
 from accbot.slack.views.reply import Reply
 
 RESULT_ICONS = {"ok": ":white_check_mark:", "refused": ":no_entry:", "error": ":x:"}
@@ -24,7 +24,6 @@ def _usage(value: str | None, threshold: int | None = None) -> str:
     return f"{text} (threshold {threshold}%)" if threshold else text
 
 
-@renders(ServerReport)
 def render_server(result: ServerReport, actor: Actor) -> Reply:
     status = result.status
     if status.is_error:
@@ -35,15 +34,15 @@ def render_server(result: ServerReport, actor: Actor) -> Reply:
         MarkdownTextObject(text=f"*CPU*\n{_usage(status.cpu_usages, status.cpu_threshold)}"),
         MarkdownTextObject(text=f"*Memory*\n{_usage(status.memory_usages, status.memory_threshold)}"),
         MarkdownTextObject(text=f"*Disk*\n{_usage(status.disc_usages)}"),
-        MarkdownTextObject(text=f"*Address*\n`{fmt.escape(result.address)}`"),
+        MarkdownTextObject(text=f"*Address*\n{code(result.address)}"),
     ]
     title = f"Server {result.name}"
     blocks = [
-        HeaderBlock(text=fmt.truncate(title, 150)),
+        HeaderBlock(text=fmt.plain(title, 150)),
         SectionBlock(text=fmt.truncate(headline, 3000), fields=fields),
     ]
     verdict = "ERROR" if status.is_error else "OK"
-    return Reply(text=f"{title} ({result.address}): {verdict} — {status.message}", blocks=blocks)
+    return Reply(text=fmt.escape(f"{title} ({result.address}): {verdict} — {status.message}"), blocks=blocks)
 
 
 def short_arguments(arguments: dict[str, Any]) -> str:
@@ -63,8 +62,8 @@ def short_arguments(arguments: dict[str, Any]) -> str:
 def audit_line(entry: AuditEntryView) -> str:
     arguments = short_arguments(entry.arguments)
     line = (
-        f"{fmt.when(entry.at)} · <@{entry.user_id}> · *{fmt.escape(entry.action)}*"
-        + (f" `{fmt.escape(arguments)}`" if arguments else "")
+        f"{fmt.when(entry.at)} · {user(entry.user_id)} · *{fmt.escape(entry.action)}*"
+        + (f" {code(arguments)}" if arguments else "")
         + f" · {RESULT_ICONS.get(entry.result, '')} {fmt.escape(entry.result)}"
     )
     if entry.detail:
@@ -72,7 +71,6 @@ def audit_line(entry: AuditEntryView) -> str:
     return line
 
 
-@renders(AuditList)
 def render_audit(result: AuditList, actor: Actor) -> Reply:
     if not result.entries:
         text = "No changes have been recorded yet."

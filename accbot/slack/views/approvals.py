@@ -26,7 +26,7 @@ from accbot.actions.approvals.refusals import AlreadyDecided
 from accbot.actions.context import Actor
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
-from accbot.slack.views.render import renders
+from accbot.slack.views.phrase import channel, mrkdwn, user
 from accbot.slack.views.reply import Reply
 from accbot.slack.views.runs import run_line
 
@@ -46,8 +46,8 @@ STATE_ICONS = {"approved": ":white_check_mark:", "disapproved": ":no_entry:"}
 def card_text(request: RequestView) -> str:
     """The card's notification text (and what screen readers read)."""
     if request.state in STATE_WORDS:
-        return f"{request.agent_path}: {request.state} by <@{request.decided_by}>"
-    return f"<@{request.requested_by}> asks for approval of {request.agent_path}"
+        return f"{fmt.escape(request.agent_path)}: {request.state} by {user(request.decided_by or '')}"
+    return f"{user(request.requested_by)} asks for approval of {fmt.escape(request.agent_path)}"
 
 
 def card_blocks(card: ApprovalCard) -> list[Block]:
@@ -68,11 +68,11 @@ def card_blocks(card: ApprovalCard) -> list[Block]:
     if card.portal_url:
         footer += f" · {fmt.link(card.portal_url, 'Open ACC')}"
     blocks: list[Block] = [
-        HeaderBlock(text=fmt.truncate(f"Approval requested: {request.agent_path}", 150)),
+        HeaderBlock(text=fmt.plain(f"Approval requested: {request.agent_path}", 150)),
         SectionBlock(
             text=fmt.truncate(f"`{fmt.escape(request.agent_path)}`\n{description}", 3000),
             fields=[
-                MarkdownTextObject(text=f"*Requested by*\n<@{request.requested_by}>"),
+                MarkdownTextObject(text=f"*Requested by*\n{user(request.requested_by)}"),
                 MarkdownTextObject(text=f"*Note*\n{note}"),
             ],
         ),
@@ -86,7 +86,7 @@ def _state_blocks(request: RequestView) -> list[Block]:
     if request.state in STATE_WORDS:
         line = (
             f"{STATE_ICONS[request.state]} {STATE_WORDS[request.state]} by "
-            f"<@{request.decided_by}> at {fmt.when(request.decided_at)}"
+            f"{user(request.decided_by or '')} at {fmt.when(request.decided_at)}"
         )
         blocks: list[Block] = [SectionBlock(text=line)]
         if request.decision_message:
@@ -119,15 +119,13 @@ def _state_blocks(request: RequestView) -> list[Block]:
     ]
 
 
-@renders(ApprovalCard)
 def render_card(card: ApprovalCard, actor: Actor) -> Reply:
     return Reply(text=card_text(card.request), blocks=card_blocks(card), announce=True)
 
 
-@renders(ApprovalDecision)
 def render_decision(decision: ApprovalDecision, actor: Actor) -> Reply:
     icon = STATE_ICONS["approved" if decision.approved else "disapproved"]
-    text = f"{icon} <@{decision.decided_by}> {decision.summary}"
+    text = f"{icon} {user(decision.decided_by)} {mrkdwn(decision.summary)}"
     quoted = fmt.escape(fmt.truncate(decision.message, 2900))
     blocks: list[Block] = [
         SectionBlock(text=fmt.truncate(text, 3000)),
@@ -143,13 +141,13 @@ def sent_text(card: ApprovalCard, channel_id: str, permalink: str | None) -> str
     where = fmt.link(permalink, "the request") if permalink else "the request"
     return (
         f":inbox_tray: Sent `{fmt.escape(card.request.agent_path)}` for approval in "
-        f"<#{channel_id}>: see {where}. You will be mentioned in its thread once it is decided."
+        f"{channel(channel_id)}: see {where}. You will be mentioned in its thread once it is decided."
     )
 
 
 def not_posted_text(channel_id: str, error: str | None) -> str:
     return (
-        f":warning: Could not post the approval request in <#{channel_id}> ({error}). "
+        f":warning: Could not post the approval request in {channel(channel_id)} ({fmt.escape(error)}). "
         "Invite accbot to that channel (`/invite @accbot`) and ask again."
     )
 
@@ -158,8 +156,8 @@ def thread_reply_text(decision: ApprovalDecision, request: RequestView) -> str:
     verb = "approved" if decision.approved else "disapproved"
     quoted = fmt.escape(fmt.truncate(decision.message, 2900))
     return (
-        f"<@{request.requested_by}> `{fmt.escape(request.agent_path)}` was {verb} by "
-        f"<@{decision.decided_by}> at {fmt.when(decision.decided_at)}.\n> {quoted}"
+        f"{user(request.requested_by)} `{fmt.escape(request.agent_path)}` was {verb} by "
+        f"{user(decision.decided_by)} at {fmt.when(decision.decided_at)}.\n> {quoted}"
     )
 
 
@@ -168,15 +166,15 @@ def already_decided_text(exc: AlreadyDecided) -> str:
     path = fmt.escape(request.agent_path)
     if exc.in_flight:
         return (
-            f":hourglass_flowing_sand: <@{request.decided_by}> is deciding `{path}` right now "
+            f":hourglass_flowing_sand: {user(request.decided_by or '')} is deciding `{path}` right now "
             "(ACC has not answered yet); the card will show the outcome."
         )
     if request.state in STATE_WORDS:
         return (
-            f":information_source: <@{request.decided_by}> already {request.state} `{path}` "
+            f":information_source: {user(request.decided_by or '')} already {request.state} `{path}` "
             f"at {fmt.when(request.decided_at)} (request #{request.id}); nothing more was sent to ACC."
         )
-    return f":warning: {fmt.escape(str(exc))}"
+    return f":warning: {mrkdwn(exc.phrase)}"
 
 
 ACC_FAILED_SUFFIX = (
@@ -186,7 +184,7 @@ ACC_FAILED_SUFFIX = (
 
 
 def open_failed_text(error: str | None) -> str:
-    return f":warning: Slack would not open the form ({error}). Click the button again."
+    return f":warning: Slack would not open the form ({fmt.escape(error)}). Click the button again."
 
 
 # --- the form ---------------------------------------------------------------------------
@@ -230,7 +228,7 @@ def decision_modal(
     verb = "Approve" if target.approve else "Disapprove"
     lines = [f"*{verb}* `{fmt.escape(agent_path)}`"]
     if requested_by:
-        lines.append(f"Requested by <@{requested_by}>" + (f": {fmt.escape(note)}" if note else ""))
+        lines.append(f"Requested by {user(requested_by)}" + (f": {fmt.escape(note)}" if note else ""))
     if target.approve:
         field = InputBlock(
             block_id=MESSAGE_BLOCK,

@@ -15,7 +15,7 @@ from accbot.actions.context import Actor
 from accbot.actions.results import CsvForm, CsvUploaded
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
-from accbot.slack.views.render import renders
+from accbot.slack.views.phrase import user
 from accbot.slack.views.reply import Reply
 
 NAME_BLOCK = "name"
@@ -103,11 +103,10 @@ def submission_errors(name_problem: str | None, rows_problem: str | None) -> dic
     return errors
 
 
-@renders(CsvUploaded)
 def render_csv_uploaded(result: CsvUploaded, actor: Actor) -> Reply:
     rows = f"{result.rows} row{'' if result.rows == 1 else 's'}"
     text = (
-        f"<@{actor.user_id}> uploaded CSV input data `{fmt.escape(result.filename)}` ({rows}) "
+        f"{user(actor.user_id)} uploaded CSV input data `{fmt.escape(result.filename)}` ({rows}) "
         f"to agent `{fmt.escape(result.agent_path)}`"
     )
     blocks: list[Any] = [SectionBlock(text=fmt.truncate(text, 3000))]

@@ -32,6 +32,23 @@ def escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def plain(text: object, limit: int) -> str:
+    """``text`` escaped and cut to ``limit`` characters *after* escaping, never inside
+    an entity: for headers and other fields with a length limit."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    pieces: list[str] = []
+    size = 0
+    for char in str(text):
+        piece = escape(char)
+        if size + len(piece) > limit - 1:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces) + "…"
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 

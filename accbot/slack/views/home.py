@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 
 from accbot.actions.home import HomeSummary
 from accbot.slack.views import format as fmt
+from accbot.slack.views.phrase import channel, user
 
 
 def home_view(summary: HomeSummary) -> dict:
@@ -32,7 +33,7 @@ def home_view(summary: HomeSummary) -> dict:
     blocks.append(DividerBlock())
     if summary.watches:
         lines = [
-            f"• `{fmt.escape(w.agent)}` → <#{w.channel_id}>"
+            f"• `{fmt.escape(w.agent)}` → {channel(w.channel_id)}"
             + (" (all end states)" if w.all_states else "")
             for w in summary.watches[:40]
         ]
@@ -41,7 +42,7 @@ def home_view(summary: HomeSummary) -> dict:
         blocks.append(SectionBlock(text="*Watching*\nNothing yet. An admin can `/acc watch <agentPath>`."))
     if summary.recent:
         blocks.append(SectionBlock(text=fmt.truncate("*Recent changes*\n"
-                + "\n".join(f"<@{u}> {fmt.escape(a)} — {r}" for u, a, r in summary.recent), 3000)))
+                + "\n".join(f"{user(u)} {fmt.escape(a)} — {fmt.escape(r)}" for u, a, r in summary.recent), 3000)))
     if summary.portal_url:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.link(summary.portal_url, "Open ACC"))]))
     return View(type="home", blocks=blocks).to_dict()

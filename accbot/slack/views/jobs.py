@@ -9,7 +9,7 @@ from accbot.actions.context import Actor
 from accbot.actions.results import JobDetail, JobList
 from accbot.slack.views import format as fmt
 from accbot.slack.views.blocks import line_sections
-from accbot.slack.views.render import renders
+from accbot.slack.views.phrase import code
 from accbot.slack.views.reply import Reply
 from accbot.slack.views.runs import run_line
 
@@ -22,7 +22,7 @@ def _of(done: int | None, total: int | None) -> str:
 
 def job_line(job: JobRun) -> str:
     return (
-        f"{fmt.job_status(job.status)} #{fmt.count(job.run_id)} `{job.job_history_id}`"
+        f"{fmt.job_status(job.status)} #{fmt.count(job.run_id)} {code(job.job_history_id)}"
         f" · {fmt.when(job.start_time)} · runs {_of(job.completed_run_count, job.total_run_count)}"
         f" · {fmt.count(job.total_errors)} errors · {fmt.count(job.total_data_count)} rows"
     )
@@ -44,41 +44,42 @@ def job_fields(job: JobRun) -> list[MarkdownTextObject]:
     return [MarkdownTextObject(text=f"*{k}*\n{v}") for k, v in pairs]
 
 
-@renders(JobList)
 def render_job_list(result: JobList, actor: Actor) -> Reply:
     title = f"Latest job runs of {result.agent_label}"
     if not result.jobs:
         text = f"No job runs found for `{fmt.escape(result.agent_label)}`."
         return Reply(text=text, blocks=[SectionBlock(text=text)])
-    hint = "`/acc job <jobRunId>` shows one job run; `/acc job runs <agentPath> <jobRunId>` its agent runs."
+    hint = (
+        f"{code('/acc job <jobRunId>')} shows one job run; "
+        f"{code('/acc job runs <agentPath> <jobRunId>')} its agent runs."
+    )
     if result.portal_url:
         hint += f" · {fmt.link(result.portal_url, 'Open ACC')}"
     blocks = [
-        HeaderBlock(text=fmt.truncate(title, 150)),
+        HeaderBlock(text=fmt.plain(title, 150)),
         *line_sections([job_line(j) for j in result.jobs]),
         ContextBlock(elements=[MarkdownTextObject(text=hint)]),
     ]
-    return Reply(text=title, blocks=blocks)
+    return Reply(text=fmt.escape(title), blocks=blocks)
 
 
-@renders(JobDetail)
 def render_job_detail(result: JobDetail, actor: Actor) -> Reply:
     job = result.job
-    agent = f"`{fmt.escape(result.agent_label)}`" if result.agent_label else f"agent ID `{job.agent_id}`"
+    agent = code(result.agent_label) if result.agent_label else f"agent ID {code(job.agent_id)}"
     title = f"Job run #{fmt.count(job.run_id)} of {result.agent_label or 'agent ' + job.agent_id}"
     blocks = [
-        HeaderBlock(text=fmt.truncate(title, 150)),
-        SectionBlock(text=f"`{job.job_history_id}` of {agent}", fields=job_fields(job)),
+        HeaderBlock(text=fmt.plain(title, 150)),
+        SectionBlock(text=f"{code(job.job_history_id)} of {agent}", fields=job_fields(job)),
     ]
     if result.runs_listed:
         runs = [run_line(r) for r in result.agent_runs[:MAX_AGENT_RUNS]]
         if len(result.agent_runs) > MAX_AGENT_RUNS:
             runs.append(f"… and {len(result.agent_runs) - MAX_AGENT_RUNS} more")
         blocks.extend(line_sections(["*Agent runs*", *(runs or ["_This job run has no agent runs._"])]))
-    hints = [f"`/acc job logs {job.job_history_id}`", f"`/acc job data {job.job_history_id}`"]
+    hints = [code(f"/acc job logs {job.job_history_id}"), code(f"/acc job data {job.job_history_id}")]
     if result.runs_listed and result.agent_runs:
-        hints.append("`/acc run <runId>` for Restart, Retry errors, Show log and Data")
+        hints.append(f"{code('/acc run <runId>')} for Restart, Retry errors, Show log and Data")
     if result.portal_url:
         hints.append(fmt.link(result.portal_url, "Open ACC"))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(hints))]))
-    return Reply(text=f"{title}: {job.status.label}", blocks=blocks)
+    return Reply(text=fmt.escape(f"{title}: {job.status.label}"), blocks=blocks)

@@ -14,9 +14,11 @@ from slack_sdk.models.blocks import (
 )
 
 from accbot.acc.models import AgentRun
+from accbot.actions.context import Actor
 from accbot.actions.results import AgentOverview, RunDetail, RunList
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
+from accbot.slack.views.phrase import code
 from accbot.slack.views.reply import Reply
 
 MAX_LIST_ROWS = 20
@@ -29,7 +31,7 @@ def restart_button(run: AgentRun) -> ButtonElement:
         value=run.run_history_id,
         confirm=ConfirmObject(
             title="Restart this run?",
-            text=f"Run {run.run_history_id} starts again from the beginning.",
+            text=fmt.plain(f"Run {run.run_history_id} starts again from the beginning.", 300),
             confirm="Restart",
             deny="Cancel",
         ),
@@ -84,18 +86,18 @@ def run_fields(run: AgentRun) -> list[MarkdownTextObject]:
 def run_line(run: AgentRun) -> str:
     msg = f" — {fmt.escape(fmt.truncate(run.status_message, 80))}" if run.status_message else ""
     return (
-        f"{fmt.run_status(run)} `{run.run_history_id}` · {fmt.when(run.start_time)}"
+        f"{fmt.run_status(run)} {code(run.run_history_id)} · {fmt.when(run.start_time)}"
         f" · {fmt.count(run.errors)} errors · {fmt.count(run.data_count)} rows{msg}"
     )
 
 
-def render_run_detail(result: RunDetail) -> Reply:
+def render_run_detail(result: RunDetail, actor: Actor | None = None) -> Reply:
     run = result.run
     label = result.agent_label or run.agent_id
     blocks = [
-        HeaderBlock(text=fmt.truncate(f"Run of {label}", 150)),
+        HeaderBlock(text=fmt.plain(f"Run of {label}", 150)),
         SectionBlock(
-            text=f"`{run.run_history_id}`"
+            text=code(run.run_history_id)
             + (f"\n> {fmt.escape(fmt.truncate(run.status_message, 500))}" if run.status_message else ""),
             fields=run_fields(run),
         ),
@@ -106,10 +108,10 @@ def render_run_detail(result: RunDetail) -> Reply:
     if result.portal_url:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.link(result.portal_url, "Open ACC"))]))
     blocks.append(run_buttons(run))
-    return Reply(text=f"Run {run.run_history_id} of {label}: {run.status.label}", blocks=blocks)
+    return Reply(text=fmt.escape(f"Run {run.run_history_id} of {label}: {run.status.label}"), blocks=blocks)
 
 
-def render_run_list(result: RunList) -> Reply:
+def render_run_list(result: RunList, actor: Actor | None = None) -> Reply:
     what = "failed runs" if result.failed_only else "runs"
     title = f"Latest {what} of {result.agent_label}"
     if not result.runs:
@@ -117,7 +119,7 @@ def render_run_list(result: RunList) -> Reply:
         return Reply(text=text, blocks=[SectionBlock(text=text)])
     lines = [run_line(r) for r in result.runs[:MAX_LIST_ROWS]]
     blocks = [
-        HeaderBlock(text=fmt.truncate(title, 150)),
+        HeaderBlock(text=fmt.plain(title, 150)),
         SectionBlock(text=fmt.truncate("\n".join(lines), 3000)),
         ContextBlock(
             elements=[
@@ -128,17 +130,17 @@ def render_run_list(result: RunList) -> Reply:
             ]
         ),
     ]
-    return Reply(text=title, blocks=blocks)
+    return Reply(text=fmt.escape(title), blocks=blocks)
 
 
-def render_agent(result: AgentOverview) -> Reply:
+def render_agent(result: AgentOverview, actor: Actor | None = None) -> Reply:
     agent = result.agent
     path = agent.path or agent.name
     description = fmt.escape(agent.description) if agent.description else "_No description_"
     blocks = [
-        HeaderBlock(text=fmt.truncate(f"Agent {path}", 150)),
+        HeaderBlock(text=fmt.plain(f"Agent {path}", 150)),
         SectionBlock(
-            text=fmt.truncate(f"{description}\nID `{agent.agent_id}`", 3000),
+            text=fmt.truncate(f"{description}\nID {code(agent.agent_id)}", 3000),
         ),
         DividerBlock(),
         SectionBlock(
@@ -154,7 +156,7 @@ def render_agent(result: AgentOverview) -> Reply:
         for s in result.schedules:
             state = "enabled" if s.is_enabled else "disabled"
             lines.append(
-                f"`{s.schedule_id}` `{fmt.escape(s.cron)}` {fmt.escape(s.cron_description or '')}"
+                f"{code(s.schedule_id)} {code(s.cron)} {fmt.escape(s.cron_description or '')}"
                 f" ({state}, next {fmt.when(s.next_run_time)})"
             )
         blocks.append(SectionBlock(text=fmt.truncate("*Schedules*\n" + "\n".join(lines), 3000)))
@@ -182,4 +184,4 @@ def render_agent(result: AgentOverview) -> Reply:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.link(result.portal_url, "Open ACC"))]))
     if buttons:
         blocks.append(ActionsBlock(block_id=f"agent:{agent.agent_id}", elements=buttons))
-    return Reply(text=f"Agent {path}", blocks=blocks)
+    return Reply(text=fmt.escape(f"Agent {path}"), blocks=blocks)

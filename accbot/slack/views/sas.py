@@ -19,10 +19,10 @@ from slack_sdk.models.blocks import (
 )
 
 from accbot.acc.errors import BackendResponseError, Forbidden, NotFound, Unauthorized
+from accbot.actions.context import Actor
 from accbot.actions.results import SasRunList
 from accbot.sas.models import BotHistoryItem, SasRunState
 from accbot.slack.views import format as fmt
-from accbot.slack.views.render import renders
 from accbot.slack.views.reply import Reply
 from accbot.slack.views.runs import mute_button
 
@@ -100,10 +100,19 @@ def asset_links(item: BotHistoryItem, sas_url: str) -> list[tuple[str, str]]:
 
 
 def links_text(item: BotHistoryItem, sas_url: str) -> str | None:
+    """Live links only into the configured SAS server (SAS_BASE_URL): a link SAS sent
+    elsewhere, or one Slack could not parse, is shown as text, never as a link."""
     links = asset_links(item, sas_url)
     if not links:
         return None
-    return " · ".join(f"<{fmt.escape(url)}|{fmt.escape(label)}>" for label, url in links)
+    return " · ".join(_asset_link(label, url, sas_url) for label, url in links)
+
+
+def _asset_link(label: str, url: str, sas_url: str) -> str:
+    base = sas_url.rstrip("/") + "/"
+    if sas_url and url.startswith(base) and not any(c in url for c in "|<> \t\n"):
+        return f"<{fmt.escape(url)}|{fmt.escape(label)}>"
+    return f"{fmt.escape(label)}: `{fmt.escape(url)}`"
 
 
 def run_summary(item: BotHistoryItem) -> str:
@@ -128,7 +137,7 @@ def run_text(item: BotHistoryItem, sas_url: str) -> str:
     return fmt.truncate("\n".join(lines), MAX_SECTION_CHARS)
 
 
-def render_sas_run_list(result: SasRunList) -> Reply:
+def render_sas_run_list(result: SasRunList, actor: Actor | None = None) -> Reply:
     label = agent_label(result.agent_id, result.agent_name)
     what = "failed runs" if result.failed_only else "runs"
     if not result.runs:
@@ -138,7 +147,7 @@ def render_sas_run_list(result: SasRunList) -> Reply:
         text += "."
         return Reply(text=text, blocks=[SectionBlock(text=text)])
     title = f"Latest {what} of SAS agent {label}"
-    blocks: list = [HeaderBlock(text=fmt.truncate(title, 150))]
+    blocks: list = [HeaderBlock(text=fmt.plain(title, 150))]
     blocks += [
         SectionBlock(text=run_text(item, result.sas_url)) for item in result.runs[:MAX_LIST_ROWS]
     ]
@@ -152,12 +161,7 @@ def render_sas_run_list(result: SasRunList) -> Reply:
         )
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
-    return Reply(text=title, blocks=blocks)
-
-
-@renders(SasRunList)
-def _sas_runs(result: SasRunList, actor) -> Reply:
-    return render_sas_run_list(result)
+    return Reply(text=fmt.escape(title), blocks=blocks)
 
 
 # --------------------------------------------------------------------- alerts
@@ -173,7 +177,7 @@ def sas_alert_blocks(
         what = f"in unknown status {item.status}"
     else:
         what = item.status or "without a status"
-    header = f"{STATE_ICONS[state]} SAS run {what}: {agent_name}"
+    header = f"{STATE_ICONS[state]} SAS run {fmt.escape(what)}: {fmt.escape(agent_name)}"
     lead = f"Agent `{fmt.escape(agent_ref)}` · run `{fmt.escape(item.run_key)}`"
     if state is SasRunState.UNKNOWN:
         lead += (

@@ -18,7 +18,7 @@ from accbot.actions.context import Actor
 from accbot.actions.results import ScheduleList
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
-from accbot.slack.views.render import renders
+from accbot.slack.views.phrase import code
 from accbot.slack.views.reply import Reply
 
 # Two blocks per schedule, and a message holds at most 50 blocks.
@@ -30,10 +30,10 @@ def schedule_text(schedule: Schedule) -> str:
     status = schedule.status.label if schedule.status is not None else "—"
     description = fmt.escape(schedule.cron_description or "no description from ACC")
     lines = [
-        f"`{fmt.escape(schedule.cron)}` — {description}",
+        f"{code(schedule.cron)} — {description}",
         f"{state} · zone {fmt.escape(schedule.time_zone_id or '—')}"
         f" · next run {fmt.when(schedule.next_run_time)}",
-        f"Status {status} · last run {fmt.when(schedule.last_run_time)} · ID `{schedule.schedule_id}`",
+        f"Status {status} · last run {fmt.when(schedule.last_run_time)} · ID {code(schedule.schedule_id)}",
     ]
     if schedule.error_message:
         lines.append(f"> {fmt.escape(fmt.truncate(schedule.error_message, 300))}")
@@ -58,9 +58,7 @@ def schedule_buttons(schedule: Schedule, label: str, *, can_operate: bool, can_d
                 style="danger",
                 confirm=ConfirmObject(
                     title="Delete this schedule?",
-                    text=fmt.truncate(
-                        f"The schedule {schedule.cron} of {label} is deleted for good.", 300
-                    ),
+                    text=fmt.plain(f"The schedule {schedule.cron} of {label} is deleted for good.", 300),
                     confirm="Delete",
                     deny="Cancel",
                 ),
@@ -69,17 +67,14 @@ def schedule_buttons(schedule: Schedule, label: str, *, can_operate: bool, can_d
     return buttons
 
 
-@renders(ScheduleList)
 def render_schedule_list(result: ScheduleList, actor: Actor) -> Reply:
     label = result.agent_label
     title = f"Schedules of {label}"
     if not result.schedules:
-        text = (
-            f"`{fmt.escape(label)}` has no schedules. Add one with "
-            f'`/acc schedule add {fmt.escape(label)} "0 0 6 * * ?" --tz Europe/London`.'
-        )
-        return Reply(text=f"{label} has no schedules.", blocks=[SectionBlock(text=text)])
-    blocks: list = [HeaderBlock(text=fmt.truncate(title, 150))]
+        example = f'/acc schedule add {label} "0 0 6 * * ?" --tz Europe/London'
+        text = f"{code(label)} has no schedules. Add one with {code(example)}."
+        return Reply(text=fmt.escape(f"{label} has no schedules."), blocks=[SectionBlock(text=text)])
+    blocks: list = [HeaderBlock(text=fmt.plain(title, 150))]
     for schedule in result.schedules[:MAX_SCHEDULES]:
         blocks.append(SectionBlock(text=schedule_text(schedule)))
         buttons = schedule_buttons(
@@ -101,4 +96,4 @@ def render_schedule_list(result: ScheduleList, actor: Actor) -> Reply:
         text = " · ".join(notes)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text[:1].upper() + text[1:])]))
     count = len(result.schedules)
-    return Reply(text=f"{title}: {count} schedule{'' if count == 1 else 's'}", blocks=blocks)
+    return Reply(text=fmt.escape(f"{title}: {count} schedule{'' if count == 1 else 's'}"), blocks=blocks)
