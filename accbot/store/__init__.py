@@ -14,6 +14,7 @@ from accbot.store.models import (
     Lease,
     Mute,
     Notice,
+    Replica,
     RunCursor,
     Watch,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Lease",
     "Mute",
     "Notice",
+    "Replica",
     "RunCursor",
     "Watch",
     "normalize_url",

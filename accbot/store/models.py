@@ -206,13 +206,24 @@ class AuditEntry(Base):
 
 
 class Lease(Base):
-    """A named lease (the watcher's leader lease): one holder until ``expires_at``."""
+    """A named lease (each watch shard's, ``watch-shard:<n>``): one holder until ``expires_at``."""
 
     __tablename__ = "leases"
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime]
+
+
+class Replica(Base):
+    """A watcher replica that is alive until ``expires_at`` (it renews this with its
+    leases): the live ones split the shard leases between them fairly."""
+
+    __tablename__ = "watcher_replicas"
+
+    holder: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApprovalRequest(Base):

@@ -3,12 +3,21 @@
 sources.py   backend histories -> Observation (ACC runs and job runs; SAS plugs in)
 detect.py    pure rules: new failures, end states with --all, recoveries, overdue runs
 poll.py      every watched history at once, bounded, pages grown until they overlap
+followups.py when a job history is asked: a job's run changed, or every tenth cycle
 record.py    one transaction per agent: reserve alerts, mark recoveries, move the cursor
 publish.py   pending alerts -> Slack (digests, log excerpts, recovered replies)
 notify.py    the Slack calls, with the alert key in message metadata
 outage.py    backoff while a backend is down; "unreachable" / "reachable again" once
-leader.py    the database lease that lets one replica poll
+shards.py    watches split by agent into shards; each replica leases a fair share
 baseline.py  where a new watch starts
 cycle.py     one cycle: load, poll, record, announce, publish
-service.py   the APScheduler jobs that run cycles and keep the lease
+service.py   the APScheduler jobs that run cycles and keep the shard leases
+
+Several replicas on one PostgreSQL split the watches: each polls, and posts the alerts
+of, only the agents of the shards it leases (ACCBOT_WATCH_SHARDS, shards.py).
+
+Jobs that must run once across replicas (turning paused schedules back on, say) are
+singletons: ``WatcherService.add_singleton(job)`` runs ``job`` after every cycle on the
+one replica that holds shard 0 (``ShardLeases.runs_singletons``). When that replica dies,
+shard 0 moves with the others within two intervals, and the singletons with it.
 """

@@ -102,6 +102,7 @@ class WatchCycle:
             chunk = plan.agents[start : start + CHUNK]
             every_fetched.extend(self._poll_chunk(chunk, plan, now, allowed, report))
         self._track_backends(every_fetched, plan.channels, now, report)
+        self.publisher.owns = owns
         report.published = self.publisher.publish_pending(report.reserved)
         report.recoveries_posted = self.publisher.publish_recoveries()
         return report

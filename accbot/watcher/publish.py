@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,13 @@ class Publisher:
         self.services = services
         self.db = services.db
         self.notifier = notifier
+        # With several replicas, each posts only the alerts of the agents it polls (shards):
+        # another replica's pending alert may be on its way to Slack right now.
+        self.owns: Callable[[str, str], bool] | None = None
+
+    def _mine(self, records: list[Alert]) -> list[Alert]:
+        owns = self.owns
+        return records if owns is None else [a for a in records if owns(a.kind, a.agent_id)]
 
     # ----------------------------------------------------------------- alerts
 
@@ -75,7 +82,9 @@ class Publisher:
         fresh = set(fresh)
         result = Published()
         with self.db.session() as session:
-            pending = list(alerts.pending_alerts(session, limit=MAX_PENDING_PER_CYCLE))
+            limit = None if self.owns else MAX_PENDING_PER_CYCLE
+            pending = list(alerts.pending_alerts(session, limit=limit))
+        pending = self._mine(pending)[:MAX_PENDING_PER_CYCLE]
         by_channel: dict[str, list[Alert]] = {}
         for alert in pending:
             by_channel.setdefault(alert.channel_id, []).append(alert)
@@ -215,7 +224,9 @@ class Publisher:
         Failures recovered by the same success in one thread (a digest's) share one reply.
         """
         with self.db.session() as session:
-            owed = list(alerts.owed_recoveries(session, limit=MAX_RECOVERIES_PER_CYCLE))
+            limit = None if self.owns else MAX_RECOVERIES_PER_CYCLE
+            owed = list(alerts.owed_recoveries(session, limit=limit))
+        owed = self._mine(owed)[:MAX_RECOVERIES_PER_CYCLE]
         groups: dict[tuple[str, str, str], list[Alert]] = {}
         for alert in owed:
             if not alert.slack_ts:

@@ -1,18 +1,24 @@
 """The watcher inside the bot: an APScheduler 3 background scheduler with two jobs.
 
-* ``accbot-watcher``: one cycle every ACCBOT_POLL_SECONDS (max_instances=1, coalesce),
-  run only while this process holds the leader lease, which it renews first;
-* ``accbot-watcher-lease``: a heartbeat every half interval that takes or renews the
-  lease, so a replica takes over within two intervals of the leader's death and starts
-  its first cycle at once.
+* ``accbot-watcher``: one cycle every ACCBOT_POLL_SECONDS (max_instances=1, coalesce)
+  over the agents of the shards this replica holds; a replica that holds none polls none;
+* ``accbot-watcher-lease``: a heartbeat every half interval that renews this replica's
+  shard leases and takes or gives up shards towards its fair share (shards.py). When it
+  takes shards it starts a cycle at once (or right after the one running), so a dead
+  replica's agents are polled again within two intervals.
 
-``run_cycle()`` runs one cycle in the caller's thread (tests, the CLI).
+After each cycle, the replica that holds shard 0 runs the singleton jobs (jobs that must
+run once across replicas), see ``add_singleton``.
+
+``run_cycle()`` runs one heartbeat and one cycle in the caller's thread (tests, the CLI).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -22,8 +28,8 @@ from slack_sdk import WebClient
 from accbot.actions.health import WatcherSnapshot
 from accbot.metrics import ERRORS
 from accbot.watcher.cycle import CycleReport, WatchCycle
-from accbot.watcher.leader import HEARTBEAT_FRACTION, LeaderLease, default_holder_id
 from accbot.watcher.notify import Notifier
+from accbot.watcher.shards import HEARTBEAT_FRACTION, ShardLeases, default_holder_id, shard_of
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services
@@ -45,9 +51,10 @@ class WatcherService:
     ) -> None:
         self.services = services
         self.poll_seconds = float(poll_seconds or services.settings.ACCBOT_POLL_SECONDS)
-        self.lease = LeaderLease(
+        self.shards = ShardLeases(
             services.db,
             holder_id or default_holder_id(),
+            shards=services.settings.ACCBOT_WATCH_SHARDS,
             poll_seconds=self.poll_seconds,
             clock=services.clock,
         )
@@ -57,13 +64,23 @@ class WatcherService:
             poll_seconds=self.poll_seconds,
             concurrency=services.settings.ACCBOT_ACC_CONCURRENCY,
         )
+        self._singletons: list[Callable[[], object]] = []
         self._scheduler: BackgroundScheduler | None = None
         self._since = time.monotonic()
         self._last_cycle_end: float | None = None
+        self._again = threading.Event()  # shards were taken during a cycle: poll them now
 
     @property
     def holder_id(self) -> str:
-        return self.lease.holder
+        return self.shards.holder
+
+    def add_singleton(self, job: Callable[[], object]) -> None:
+        """Run ``job`` after every cycle, on the one replica that holds shard 0.
+
+        For periodic work that must happen once across replicas (turning paused schedules
+        back on, say). A job's exception is logged; it stops neither the cycle nor others.
+        """
+        self._singletons.append(job)
 
     def start(self) -> None:
         if self._scheduler is not None:
@@ -96,35 +113,62 @@ class WatcherService:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             scheduler.shutdown(wait=True)
-        self.lease.release()
+        self.shards.release_all()
         logger.info("watcher stopped")
 
     def run_cycle(self) -> CycleReport | None:
-        """One cycle if this process holds (or now takes) the lease; None otherwise."""
-        if not self.lease.hold():
-            return None
-        report = self.cycle.run()
-        self._last_cycle_end = time.monotonic()
-        return report
+        """A heartbeat, then one cycle over the shards held; None when it holds none."""
+        self.shards.heartbeat()
+        return self._cycle()
 
     def snapshot(self) -> WatcherSnapshot:
         """For /readyz: whether this replica polls, and when its last cycle ended."""
         return WatcherSnapshot(
-            polling=self._scheduler is not None and self.lease.is_leader,
+            polling=self._scheduler is not None and self.shards.holds_any,
             last_cycle_end=self._last_cycle_end,
             since=self._since,
             poll_seconds=self.poll_seconds,
         )
 
-    def _scheduled_cycle(self) -> None:
+    def _cycle(self) -> CycleReport | None:
+        held = self.shards.begin_cycle()
         try:
-            self.run_cycle()
-        except Exception:  # the next interval tries again; the scheduler must keep running
-            ERRORS.labels(kind="watcher_cycle").inc()
-            logger.exception("watcher cycle failed")
+            if not held:
+                return None
+            count = self.shards.shards
+            report = self.cycle.run(
+                owns=lambda kind, agent_id: shard_of(kind, agent_id, count) in held
+            )
+            self._last_cycle_end = time.monotonic()
+        finally:
+            self.shards.end_cycle()
+        if self.shards.runs_singletons:
+            self._run_singletons()
+        return report
+
+    def _run_singletons(self) -> None:
+        for job in list(self._singletons):
+            try:
+                job()
+            except Exception:  # one job's failure stops neither the others nor polling
+                ERRORS.labels(kind="watcher_singleton").inc()
+                logger.exception("watcher: singleton job %r failed", job)
+
+    def _scheduled_cycle(self) -> None:
+        while True:
+            self._again.clear()
+            try:
+                self._cycle()
+            except Exception:  # the next interval tries again; the scheduler must keep running
+                ERRORS.labels(kind="watcher_cycle").inc()
+                logger.exception("watcher cycle failed")
+            if not self._again.is_set() or self._scheduler is None:
+                return
 
     def _heartbeat(self) -> None:
-        was_leader = self.lease.is_leader
-        if self.lease.hold() and not was_leader and self._scheduler is not None:
-            # Just took over: poll now rather than at the next tick of the cycle job.
+        change = self.shards.heartbeat()
+        if change.taken and self._scheduler is not None:
+            # Just took shards over: poll them now rather than at the next tick. If a
+            # cycle is running, it runs once more right after (see _scheduled_cycle).
+            self._again.set()
             self._scheduler.modify_job(CYCLE_JOB, next_run_time=datetime.now(UTC))

@@ -140,18 +140,26 @@ def test_a_polling_watcher_is_ok_and_one_stuck_for_three_intervals_is_behind(
     assert answer["ready"] is True  # commands are still served
 
 
-def test_a_replica_without_the_watcher_lease_is_standby(watching_bot, acc, slack, tmp_path):
-    other = start_bot(
-        acc_url=acc.url,
-        slack_api_url=slack.api_url,
-        database_url=watching_bot.services.settings.DATABASE_URL,
-        watcher=True,
-        ACCBOT_POLL_SECONDS=1,
-    )
+def test_a_replica_holding_no_watch_shard_is_standby(acc, slack, tmp_path):
+    # One shard for two replicas: one holds it and polls, the other waits.
+    bots = [
+        start_bot(
+            acc_url=acc.url,
+            slack_api_url=slack.api_url,
+            database_url=f"sqlite:///{tmp_path / 'shared.db'}",
+            watcher=True,
+            ACCBOT_POLL_SECONDS=1,
+            ACCBOT_WATCH_SHARDS=1,
+        )
+        for _ in range(2)
+    ]
     try:
-        assert wait_for_watcher(watching_bot, "ok")["watcher"] == "ok"
-        time.sleep(1.5)
-        states = {readyz(watching_bot).json()["watcher"], readyz(other).json()["watcher"]}
+        deadline = time.monotonic() + 10
+        states: set[str] = set()
+        while states != {"ok", "standby"} and time.monotonic() < deadline:
+            time.sleep(0.5)
+            states = {readyz(bot).json()["watcher"] for bot in bots}
     finally:
-        stop_bot(other)
+        for bot in bots:
+            stop_bot(bot)
     assert states == {"ok", "standby"}

@@ -64,3 +64,53 @@ def test_two_replicas_racing_get_one_winner(database, open_database) -> None:
             lambda name=name: _acquire(other, "b", T0, name=name),
         )
         assert sorted(outcome) == [False, True], f"race {attempt}: {outcome}"
+
+
+def test_a_holder_renews_all_its_prefixed_leases_in_one_go_but_not_one_taken_from_it(
+    database,
+) -> None:
+    for name in ("shard:0", "shard:1", "other"):
+        assert _acquire(database, "a", T0, name)
+    later = T0 + timedelta(seconds=TTL)
+    assert _acquire(database, "b", later, "shard:1")  # a's lapsed and b took it
+    with database.session() as session:
+        renewed = lease.renew_held(session, "shard:", "a", TTL, later)
+    assert renewed == ["shard:0"]
+    with database.session() as session:
+        held = lease.holders(session, "shard:", later + timedelta(seconds=TTL - 1))
+    assert held == {"shard:0": "a", "shard:1": "b"}
+    with database.session() as session:  # "other" was not renewed
+        assert lease.current_holder(session, "other", later) is None
+
+
+def test_a_prefix_with_like_wildcards_matches_only_itself(database) -> None:
+    assert _acquire(database, "a", T0, "shard_x:0")
+    assert _acquire(database, "a", T0, "shardsx:0")
+    with database.session() as session:
+        assert lease.renew_held(session, "shard_x:", "a", TTL, T0) == ["shard_x:0"]
+
+
+def test_release_held_gives_up_only_the_holders_own(database) -> None:
+    assert _acquire(database, "a", T0, "shard:0")
+    assert _acquire(database, "b", T0, "shard:1")
+    with database.session() as session:
+        assert lease.release_held(session, ["shard:0", "shard:1"], "a") == 1
+        assert lease.release_held(session, [], "a") == 0
+    with database.session() as session:
+        assert lease.holders(session, "shard:", T0) == {"shard:1": "b"}
+
+
+def test_replicas_are_live_until_they_stop_renewing_or_retire(database) -> None:
+    with database.session() as session:
+        lease.announce_replica(session, "b", TTL, T0)
+        lease.announce_replica(session, "a", TTL, T0)
+        lease.try_acquire(session, "shard:0", "a", TTL, T0)
+    with database.session() as session:
+        assert lease.live_replicas(session, T0) == ["a", "b"]
+        lease.announce_replica(session, "a", TTL, T0 + timedelta(seconds=20))
+    with database.session() as session:
+        assert lease.live_replicas(session, T0 + timedelta(seconds=TTL)) == ["a"]
+        lease.retire_replica(session, "a", "shard:")
+    with database.session() as session:
+        assert lease.live_replicas(session, T0) == ["b"]
+        assert lease.holders(session, "shard:", T0) == {}

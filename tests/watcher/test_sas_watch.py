@@ -65,7 +65,7 @@ def watcher(bot):
         bot.services, build_web_client(bot.services.settings), poll_seconds=1, holder_id="test"
     )
     yield service
-    service.lease.release()
+    service.stop()
 
 
 def ask(send, slack, text: str) -> dict:

@@ -1,4 +1,5 @@
-"""The watcher as the bot runs it: a scheduler ticking every interval, one leader at a time."""
+"""The watcher as the bot runs it: a scheduler ticking every interval over the shards this
+replica holds; replicas on one database share the shards fairly and take over the dead's."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import time
 
 from accbot.server import start_watcher
 from accbot.store import lease
-from accbot.watcher.leader import LEASE_NAME
 from accbot.watcher.service import WatcherService
+from accbot.watcher.shards import SHARD_PREFIX, shard_of
 from tests.watcher.helpers import ALERTS, alerts_in
 
 PATH = "acme/shop/prices"
+SHARDS = 8
 
 
 def _wait_for(predicate, timeout: float = 5.0) -> float:
@@ -22,9 +24,21 @@ def _wait_for(predicate, timeout: float = 5.0) -> float:
     return time.monotonic() - started
 
 
-def _holder(services) -> str | None:
+def _holders(services) -> dict[str, str]:
+    """Shard lease -> holder, for the leases held now."""
     with services.db.session() as session:
-        return lease.current_holder(session, LEASE_NAME, services.clock())
+        return lease.holders(session, SHARD_PREFIX, services.clock())
+
+
+def _polled(acc, during) -> set[str]:
+    """The agent ids whose run history was asked while ``during()`` ran."""
+    before = len(acc.state.requests)
+    during()
+    return {
+        r.path.split("/")[3]
+        for r in acc.state.requests[before:]
+        if r.path.startswith("/api/agent/") and r.path.endswith("/history")
+    }
 
 
 def test_the_bot_starts_the_watcher_which_polls_every_interval_until_stopped(
@@ -36,7 +50,8 @@ def test_the_bot_starts_the_watcher_which_polls_every_interval_until_stopped(
     try:
         assert isinstance(watcher, WatcherService)
         assert watcher.poll_seconds == 1.0  # ACCBOT_POLL_SECONDS
-        _wait_for(lambda: _holder(services) == watcher.holder_id)
+        _wait_for(lambda: set(_holders(services).values()) == {watcher.holder_id})
+        assert len(_holders(services)) == SHARDS  # alone, it holds every shard
         acc.state.add_run(agent_id, 5)
         waited = _wait_for(lambda: len(alerts_in(slack, ALERTS)) == 1)
         assert waited < 2.5
@@ -45,11 +60,38 @@ def test_the_bot_starts_the_watcher_which_polls_every_interval_until_stopped(
         assert acc.state.count_requests("GET", f"/api/agent/{agent_id}/history") >= asked + 2
     finally:
         watcher.stop()
-    assert _holder(services) is None  # released: another replica may take over at once
+    assert _holders(services) == {}  # released: another replica may take over at once
     assert len(alerts_in(slack, ALERTS)) == 1
 
 
-def test_only_the_lease_holder_polls_and_another_takes_over_once_it_is_released(services, client):
+def test_two_replicas_split_the_shards_and_each_polls_only_its_own_agents(
+    acc, services, client, watch
+):
+    ids = []
+    for number in range(24):
+        ids.append(acc.state.add_agent(f"acme/fleet/a{number:02d}")["agentId"])
+        watch(f"acme/fleet/a{number:02d}")
+    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
+    second = WatcherService(services, client, poll_seconds=1, holder_id="second")
+    try:
+        assert _polled(acc, first.run_cycle) == set(ids)  # alone: all of them
+        assert second.run_cycle() is None  # every shard is taken
+        first.run_cycle()  # sees the second and gives half up
+        second.run_cycle()  # takes them
+
+        by_first = _polled(acc, first.run_cycle)
+        by_second = _polled(acc, second.run_cycle)
+    finally:
+        first.stop()
+        second.stop()
+    assert first.shards.held == frozenset() == second.shards.held  # stopped
+    assert by_first | by_second == set(ids) and not by_first & by_second
+    for polled, holder in ((by_first, "first"), (by_second, "second")):
+        shards = {shard_of("acc", agent_id, SHARDS) for agent_id in polled}
+        assert len(shards) <= SHARDS // 2, holder
+
+
+def test_a_stopped_replica_gives_its_shards_up_and_another_takes_them_at_once(services, client):
     first = WatcherService(services, client, poll_seconds=1, holder_id="first")
     second = WatcherService(services, client, poll_seconds=1, holder_id="second")
     try:
@@ -57,22 +99,59 @@ def test_only_the_lease_holder_polls_and_another_takes_over_once_it_is_released(
         assert second.run_cycle() is None
         first.stop()
         assert second.run_cycle() is not None
-        assert _holder(services) == "second"
+        assert set(_holders(services).values()) == {"second"}
+        assert len(_holders(services)) == SHARDS
     finally:
         second.stop()
         first.stop()
 
 
-def test_a_lease_that_is_not_renewed_lapses_within_two_intervals(services, client, clock):
+def test_leases_that_are_not_renewed_lapse_within_two_intervals(services, client, clock):
     first = WatcherService(services, client, poll_seconds=1, holder_id="first")
     second = WatcherService(services, client, poll_seconds=1, holder_id="second")
     try:
         first.run_cycle()
         clock.advance(seconds=1.0)
-        assert second.run_cycle() is None  # a live leader renews well before this
+        assert second.run_cycle() is None  # a live replica renews well before this
         clock.advance(seconds=0.6)
         assert second.run_cycle() is not None
-        assert first.run_cycle() is None
+        assert len(second.shards.held) == SHARDS  # the silent one no longer counts
+        assert first.run_cycle() is None  # back, it finds its shards taken
     finally:
         first.stop()
         second.stop()
+
+
+def test_singleton_jobs_run_once_per_cycle_on_the_replica_holding_shard_zero(services, client):
+    runs: list[str] = []
+    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
+    second = WatcherService(services, client, poll_seconds=1, holder_id="second")
+    for watcher in (first, second):
+        watcher.add_singleton(lambda name=watcher.holder_id: runs.append(name))
+    try:
+        first.run_cycle()
+        second.run_cycle()
+        first.run_cycle()  # gives half up: the highest shards, so it keeps shard 0
+        second.run_cycle()
+        assert 0 in first.shards.held and 0 not in second.shards.held
+        assert second.shards.held  # the second polls too, but runs no singleton
+    finally:
+        first.stop()
+        second.stop()
+    assert runs == ["first", "first"]
+
+
+def test_a_failing_singleton_job_stops_neither_the_others_nor_the_cycle(services, client):
+    ran: list[str] = []
+
+    def failing() -> None:
+        raise RuntimeError("expiry failed")
+
+    watcher = WatcherService(services, client, poll_seconds=1, holder_id="only")
+    watcher.add_singleton(failing)
+    watcher.add_singleton(lambda: ran.append("second job"))
+    try:
+        assert watcher.run_cycle() is not None
+    finally:
+        watcher.stop()
+    assert ran == ["second job"]

@@ -5,7 +5,7 @@ Settings come from the environment, exactly as for ``python app.py``:
     python -m tests.watcher.watcher_process once [--crash after-record|after-post]
     python -m tests.watcher.watcher_process serve
 
-``once`` waits for the leader lease (a crashed predecessor's lapses within two
+``once`` waits for its shard leases (a crashed predecessor's lapse within two
 intervals), runs one cycle and exits. ``--crash`` patches the notifier so the process
 dies (``os._exit``, no clean-up at all) right before posting its first alert, after
 recording it, or right after Slack accepted it, before it is marked posted. ``serve``
@@ -46,7 +46,7 @@ def run_once(watcher: WatcherService) -> int:
     deadline = time.monotonic() + LEASE_WAIT_SECONDS
     while watcher.run_cycle() is None:
         if time.monotonic() > deadline:
-            print("never got the watcher lease", file=sys.stderr)
+            print("never got a watch shard lease", file=sys.stderr)
             return 2
         time.sleep(0.1)
     return 0
