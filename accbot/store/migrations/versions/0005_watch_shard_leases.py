@@ -4,8 +4,8 @@ Each live replica keeps a row in ``watcher_replicas`` (renewed with its leases);
 ones split the ``watch-shard:<n>`` leases of the ``leases`` table fairly between them.
 The old ``watcher`` leader lease is no longer read, so its row is removed.
 
-Revision ID: 0004_watch_shards
-Revises: 0003_watch_quality
+Revision ID: 0005_watch_shards
+Revises: 0004_input_file_names
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_watch_shards"
-down_revision = "0003_watch_quality"
+revision = "0005_watch_shards"
+down_revision = "0004_input_file_names"
 branch_labels = None
 depends_on = None
 
