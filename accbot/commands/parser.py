@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from accbot.acc.models import JobStatus, RunMethod
+from accbot.backend.paths import is_valid_segment
 from accbot.commands.durations import duration_text, parse_duration
 from accbot.commands.errors import CommandError
 from accbot.commands.help import COMMANDS, EXAMPLE_RUN_ID, help_text, usage
@@ -301,6 +302,12 @@ def _agent_ref(args: Args, index: int = 0) -> AgentRef:
         agent_id = text[len(SAS_PREFIX) :].strip()
         if not agent_id:
             raise args.fail(f"missing the agent ID after '{SAS_PREFIX}'")
+        if not is_valid_segment(agent_id):
+            # '..' or 'a/b' would change the SAS URL called (/catalog/bots/.. is /catalog)
+            raise args.fail(
+                f"'{agent_id}' is not a SAS agent ID (an ID cannot be '.' or '..', "
+                "nor contain / \\ ? # %)"
+            )
         return AgentRef("sas", agent_id)
     return AgentRef("acc", text)
 

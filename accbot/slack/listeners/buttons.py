@@ -16,7 +16,7 @@ from accbot.actions.dispatch import execute
 from accbot.actions.errors import PermissionDenied
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
-from accbot.commands.parser import parse
+from accbot.commands.parser import GUID, parse
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
@@ -34,16 +34,28 @@ def agent_ref(value: str) -> m.AgentRef:
     return m.AgentRef("sas", value[4:]) if value.startswith("sas:") else m.AgentRef("acc", value)
 
 
+def guid(value: str) -> str:
+    """A run or schedule ID from a button: a GUID, as the typed command demands.
+
+    A button's value comes back from the client and can be forged; anything else
+    (``..`` would turn ``DELETE api/job/schedule/{id}`` into ``DELETE api/job``) is
+    refused before a command is built.
+    """
+    if not GUID.match(value.strip()):
+        raise ValueError("a button value that is no GUID")
+    return value.strip()
+
+
 # action_id -> builds the command from the button's value
 BUTTON_COMMANDS: dict[str, Callable[[str], Any]] = {
-    ids.RUN_RESTART: lambda v: m.RestartRun(run_id=v),
-    ids.RUN_RETRY_ERRORS: lambda v: m.RetryRun(run_id=v),
-    ids.RUN_SHOW_LOG: lambda v: m.ShowLog(run_id=v),
-    ids.RUN_DATA: lambda v: m.GetData(run_id=v),
-    ids.SCHEDULE_ENABLE: lambda v: m.ScheduleAction(schedule_id=v, action="on"),
-    ids.SCHEDULE_DISABLE: lambda v: m.ScheduleAction(schedule_id=v, action="off"),
-    ids.SCHEDULE_RUN: lambda v: m.ScheduleAction(schedule_id=v, action="run"),
-    ids.SCHEDULE_DELETE: lambda v: m.ScheduleAction(schedule_id=v, action="delete"),
+    ids.RUN_RESTART: lambda v: m.RestartRun(run_id=guid(v)),
+    ids.RUN_RETRY_ERRORS: lambda v: m.RetryRun(run_id=guid(v)),
+    ids.RUN_SHOW_LOG: lambda v: m.ShowLog(run_id=guid(v)),
+    ids.RUN_DATA: lambda v: m.GetData(run_id=guid(v)),
+    ids.SCHEDULE_ENABLE: lambda v: m.ScheduleAction(schedule_id=guid(v), action="on"),
+    ids.SCHEDULE_DISABLE: lambda v: m.ScheduleAction(schedule_id=guid(v), action="off"),
+    ids.SCHEDULE_RUN: lambda v: m.ScheduleAction(schedule_id=guid(v), action="run"),
+    ids.SCHEDULE_DELETE: lambda v: m.ScheduleAction(schedule_id=guid(v), action="delete"),
     ids.ALERT_MUTE_1H: lambda v: m.Mute(agent=agent_ref(v), duration=MUTE_BUTTON_DURATION),
 }
 
