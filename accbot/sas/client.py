@@ -172,7 +172,7 @@ class SasClient:
             headers=self._history_headers(),
             what=f"SAS agent {agent_id}",
         )
-        return self._parse(HistoryPage.from_json, data, "agent history")
+        return self._parse(_history_page(agent_id), data, "agent history")
 
     def iter_history(
         self,
@@ -205,7 +205,7 @@ class SasClient:
                 headers=self._history_headers(),
                 what=f"SAS agent {agent_id}",
             )
-            page = self._parse(HistoryPage.from_json, data, "agent history")
+            page = self._parse(_history_page(agent_id), data, "agent history")
 
     def recent_history(
         self, agent_id: str, count: int, *, filter: str | None = None
@@ -472,3 +472,8 @@ def _bots_page(data: Any) -> tuple[list[Bot], str | None]:
 def _agent_id(agent_id: str) -> str:
     """The id as typed, without surrounding blanks (blank and ``..`` are refused later)."""
     return str(agent_id).strip()
+
+
+def _history_page(agent_id: str) -> Callable[[Any], HistoryPage]:
+    """Parses one page of ``agent_id``'s history; its items learn whose they are."""
+    return lambda data: HistoryPage.from_json(data, agent_id=agent_id)

@@ -136,8 +136,10 @@ class Link:
 class BotHistoryItem:
     """One run of a catalog agent (``application/vnd.sas.metadata.bot.history``).
 
-    ``id`` is the agent's id in the document's sample (it equals the ``up`` link's
-    agent), so one run is identified by ``run_key`` rather than by ``id``.
+    ``id`` is the agent's id in the history document's sample (it equals the ``up``
+    link's agent) but the run's own id in SAS's other catalog samples, so one run is
+    identified by ``run_key`` rather than by ``id``. ``agent_id`` is the agent whose
+    history held the item (the client knows it; the item does not say).
     """
 
     id: str
@@ -156,9 +158,10 @@ class BotHistoryItem:
     job_parameters: dict[str, str] = field(default_factory=dict)
     links: tuple[Link, ...] = ()
     run_id: str | None = None
+    agent_id: str | None = None
 
     @classmethod
-    def from_json(cls, data: Any) -> BotHistoryItem:
+    def from_json(cls, data: Any, *, agent_id: str | None = None) -> BotHistoryItem:
         item_id = str(_require(data, "id"))
         status = _require(data, "status")
         if not isinstance(status, str):
@@ -181,6 +184,7 @@ class BotHistoryItem:
             job_parameters=_str_dict(data, "jobParameters"),
             links=_links(data),
             run_id=str(run_id) if run_id is not None else None,
+            agent_id=agent_id,
         )
 
     @property
@@ -195,10 +199,11 @@ class BotHistoryItem:
 
     @property
     def run_key(self) -> str:
-        """A stable identity for this run, for de-duplicating alerts.
+        """A stable identity for this run, for de-duplicating alerts: never the agent's id.
 
-        ``runId`` when present; else the run id named in the asset links; else the
-        agent id with the creation time (unique per run of one agent).
+        ``runId`` when present; else the run id named in the asset links; else ``id`` when
+        it is not the agent's (``agent_id``); else the item's id with its creation time
+        (unique per run of one agent).
         """
         if self.run_id:
             return self.run_id
@@ -206,6 +211,8 @@ class BotHistoryItem:
             match = _RUN_ID_IN_LINK.search(link.href)
             if match:
                 return match.group(1)
+        if self.agent_id is not None and self.id.strip().lower() != self.agent_id.strip().lower():
+            return self.id
         created = self.creation_time.isoformat() if self.creation_time else "unknown-time"
         return f"{self.id}@{created}"
 
@@ -227,12 +234,13 @@ class HistoryPage:
     name: str | None = None
 
     @classmethod
-    def from_json(cls, data: Any) -> HistoryPage:
+    def from_json(cls, data: Any, *, agent_id: str | None = None) -> HistoryPage:
+        """``agent_id``: the agent whose history this is, given to each item."""
         items = _require(data, "items")
         if not isinstance(items, list):
             raise ValueError("field 'items' must be a list")
         return cls(
-            items=tuple(BotHistoryItem.from_json(item) for item in items),
+            items=tuple(BotHistoryItem.from_json(item, agent_id=agent_id) for item in items),
             links=_links(data),
             version=_optional_int(data, "version"),
             accept=data.get("accept"),

@@ -126,15 +126,22 @@ class SasSimState:
             self.histories.setdefault(agent_id, [])
             return dict(bot)
 
-    def add_history(self, agent_id: str, status: str, **fields: Any) -> dict[str, Any]:
+    def add_history(
+        self, agent_id: str, status: str, *, catalog_shape: bool = False, **fields: Any
+    ) -> dict[str, Any]:
         """Record a run as the newest history item; ``fields`` use wire names (``nAdded``).
 
         An unknown agent is created with a placeholder name. Like the document's sample,
-        the item's ``id`` is the agent's id; the run has its own ``runId``.
+        the item's ``id`` is the agent's id; the run has its own ``runId``. With
+        ``catalog_shape``, the item looks like SAS's other catalog samples instead: its
+        ``id`` is the run's, with neither ``runId`` nor asset links.
         """
         with self.lock:
             if agent_id not in self.bots:
                 self.add_bot(agent_id, f"Agent {agent_id[:8]}")
+            # runId=None: no runId at all, as in the document's sample (the asset links
+            # still name the run).
+            without_run_id = "runId" in fields and fields["runId"] is None
             run_id = str(fields.pop("runId", None) or uuid.uuid4())
             created = self._next_creation_time()
             search = "/catalog/search?type=adv&q=runId:" + run_id
@@ -169,6 +176,12 @@ class SasSimState:
                     ),
                 ],
             }
+            if without_run_id:
+                del item["runId"]
+            if catalog_shape:
+                item["id"] = run_id
+                item.pop("runId", None)
+                del item["links"]
             item.update(fields)
             self.histories[agent_id].insert(0, item)
             return dict(item)

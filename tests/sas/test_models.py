@@ -220,3 +220,28 @@ def test_bot_is_lenient_with_extra_fields() -> None:
 def test_status_classification(status: str, state: SasRunState) -> None:
     assert classify(status) is state
     assert SasRunState.classify(status) is state
+
+
+AGENT_ID = "ba14bc66-8aaf-4a57-bff1-87a39774ac1a"  # the document sample's agent (and item id)
+
+
+def test_in_the_history_documents_shape_a_run_is_never_identified_by_the_agents_id() -> None:
+    sample = DOCUMENT_SAMPLE["items"][0]
+    assert sample["id"] == AGENT_ID
+    item = BotHistoryItem.from_json(sample, agent_id=AGENT_ID.upper())
+    assert item.run_key == "4fa4b36a-e50a-48a5-89ea-7c9d472cb9ab"  # from the asset links
+    bare = BotHistoryItem.from_json({**sample, "links": []}, agent_id=AGENT_ID)
+    assert bare.run_key != AGENT_ID and bare.run_key.startswith(f"{AGENT_ID}@2021-09-17")
+
+
+def test_in_the_other_catalog_samples_shape_the_items_id_is_the_run() -> None:
+    run = {"id": "7c1f0e52-3a4b-4c5d-9e8f-0a1b2c3d4e5f", "status": "completed"}
+    item = BotHistoryItem.from_json(run, agent_id=AGENT_ID)
+    assert item.run_key == run["id"]
+    with_run_id = BotHistoryItem.from_json({**run, "runId": "r-9"}, agent_id=AGENT_ID)
+    assert with_run_id.run_key == "r-9"  # runId wins over everything
+
+
+def test_a_page_tells_each_item_whose_history_it_is() -> None:
+    page = HistoryPage.from_json(DOCUMENT_SAMPLE, agent_id=AGENT_ID)
+    assert [item.agent_id for item in page.items] == [AGENT_ID]

@@ -299,3 +299,27 @@ def test_the_sas_token_never_reaches_slack(send, slack, sim, watcher):
     sim.add_sas_run("failed")
     watcher.run_cycle()
     assert SAS_TOKEN not in slack.all_text()
+
+
+def test_runs_whose_item_id_is_the_runs_own_are_told_apart_by_it(send, slack, sim, watcher):
+    # SAS's other catalog samples: ``id`` is the run's, with no runId and no asset links.
+    watch(send, slack)
+    first = sim.add_sas_run("failed", catalog_shape=True)
+    second = sim.add_sas_run("failed", catalog_shape=True)
+    watcher.run_cycle()
+    keys = sorted(c.params["metadata"]["event_payload"]["alert_key"] for c in top_level(slack))
+    assert keys == sorted(f"sas:{SAS_AGENT}:{run['id']}:failed@{ALERTS}" for run in (first, second))
+
+
+def test_in_the_history_documents_shape_no_alert_is_keyed_by_the_agents_id(
+    send, slack, sim, watcher
+):
+    watch(send, slack)
+    sim.add_sas_run("failed", runId=None)  # id is the agent's; the links name the run
+    sim.add_sas_run("failed", runId=None, links=[])  # nothing but the agent's id and a time
+    watcher.run_cycle()
+    keys = [c.params["metadata"]["event_payload"]["alert_key"] for c in top_level(slack)]
+    assert len(keys) == 2
+    for key in keys:
+        run_part = key.split(":", 2)[2].rsplit(":", 1)[0]
+        assert run_part != SAS_AGENT
