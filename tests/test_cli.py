@@ -1,20 +1,48 @@
-"""`accbot <command>`: the same grammar and actions as /acc, printed as text."""
+"""`accbot <command>`: the same grammar and actions as /acc, printed as plain text.
+
+The CLI runs against the simulator over loopback; every answer is checked for Slack
+markup, which must never reach a terminal.
+"""
 
 from __future__ import annotations
 
 import io
+import json
+import re
 import zipfile
 
 import pytest
 
 from accbot.actions.roles import RoleChecker
 from accbot.cli import main
+from accbot.cli.names import Names, slack_names
 from accbot.config import load_settings
 from accbot.runtime import build_services, close_services
 from accbot.simulator.server import SimulatorServer
 from accbot.store import audit
+from tests.support.fake_slack import FakeSlack
 
 SAMPLE_RUN = "9040f86d-bbc1-4038-9868-501145cc2370"
+QUICK = "sequentum/Test2/quick"
+CHANNEL = "C0123ABCD"
+BOT_TOKEN = "xoxb-fake_cli_token"  # noqa: S105 (a test value)
+
+# What Slack would turn into mentions, links, bold text, emoji or code spans.
+SLACK_MARKUP = [
+    re.compile(r"<[@#][A-Z0-9]"),
+    re.compile(r"<!(channel|here|everyone|subteam|date)"),
+    re.compile(r"<https?:"),
+    re.compile(r"(^|\s)\*[^*\s][^*]*\*(\s|$|[.,:;])"),
+    re.compile(r"(^|\s):[a-z][a-z0-9_+-]*:(\s|$)", re.MULTILINE),
+    re.compile(r"`"),
+    re.compile(r"&(amp|lt|gt);"),
+]
+
+
+def assert_plain(text: str) -> None:
+    for pattern in SLACK_MARKUP:
+        found = pattern.search(text)
+        assert found is None, f"Slack markup {found.group(0)!r} reached the terminal:\n{text}"
 
 
 @pytest.fixture
@@ -37,92 +65,247 @@ def services(acc, tmp_path):
     close_services(built)
 
 
-def run(argv, services, monkeypatch) -> tuple[int, str]:
+@pytest.fixture
+def cli(services, monkeypatch, tmp_path):
+    """Run the CLI; returns (exit code, stdout, stderr), stdout checked for markup."""
     monkeypatch.setattr("accbot.cli._login", lambda: "tester")
+
+    def run(*argv: str, names: Names | None = None) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), out=out, err=err, services=services, names=names or Names())
+        assert_plain(out.getvalue())
+        assert_plain(err.getvalue())
+        return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+def start_bodies(acc) -> list[dict]:
+    return [
+        json.loads(r.body or b"{}")
+        for r in acc.state.requests
+        if r.method == "POST" and r.path.endswith("/start")
+    ]
+
+
+def parameters(body: dict) -> dict:
+    """ACC takes inputParameters as a JSON text inside the JSON body."""
+    params = body["inputParameters"]
+    return json.loads(params) if isinstance(params, str) else params
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def test_run_prints_the_runs_status_counts_and_times_to_the_second(cli):
+    code, text, err = cli("run", SAMPLE_RUN)
+    assert code == 0 and err == ""
+    assert "status: Succeeded" in text and "errors: 0" in text
+    assert re.search(r"started: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", text)
+
+
+def test_log_is_saved_to_the_output_folder_wherever_out_stands(cli, tmp_path):
+    code, text, _ = cli("log", SAMPLE_RUN, "--out", str(tmp_path))
+    assert code == 0
+    saved = tmp_path / f"log-{SAMPLE_RUN}.zip"
+    assert zipfile.is_zipfile(saved) and f"saved {saved}" in text
+
+
+def test_jobs_are_listed_one_per_line(cli):
+    code, text, _ = cli("jobs", QUICK)
+    assert code == 0
+    assert "6ef84ec7-d5e6-4a98-bbfa-0b67355a648f" in text and "Succeeded" in text
+
+
+def test_schedules_show_cron_zone_and_state(cli):
+    code, text, _ = cli("schedules", QUICK)
+    assert code == 0
+    assert "d9c944df-93a7-ea77-f7b7-fa0b9c579917" in text and "AUS Eastern Standard Time" in text
+
+
+def test_agent_shows_runs_and_schedules_without_markup(cli):
+    code, text, _ = cli("agent", QUICK)
+    assert code == 0
+    assert f"Agent {QUICK}" in text and "Latest runs:" in text and "Schedules:" in text
+
+
+# --- help -------------------------------------------------------------------------------
+
+
+def test_help_needs_no_configuration_and_is_plain_text():
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["help"], out=out, err=err) == 0
+    text = out.getvalue()
+    assert_plain(text)
+    assert "Reading:" in text and "accbot runs <agentPath" in text and "/acc runs" not in text
+
+
+def test_help_for_one_command_shows_it_as_typed_here():
     out = io.StringIO()
-    code = main(argv, out=out, services=services)
-    return code, out.getvalue()
+    assert main(["help", "restart"], out=out, err=io.StringIO()) == 0
+    assert out.getvalue().splitlines() == [
+        "accbot restart <runId>",
+        "Restart a run from the beginning.",
+        f"Example: accbot restart {SAMPLE_RUN}",
+        "Needs the operator role.",
+    ]
 
 
-def test_run_prints_the_runs_status_and_counts(services, monkeypatch):
-    code, text = run(["run", SAMPLE_RUN], services, monkeypatch)
+# --- the shell's words go to the parser as they are ---------------------------------------
+
+
+def test_a_value_with_spaces_is_one_parameter(cli, acc):
+    code, text, err = cli("start", QUICK, "k=two words", "city=New York")
+    assert code == 0, err
+    [body] = start_bodies(acc)
+    assert parameters(body) == {"k": "two words", "city": "New York"}
+    assert text.startswith(f"Started a run of {QUICK}.")
+
+
+def test_quotes_inside_a_word_stay_part_of_it(cli, acc):
+    code, _, err = cli("start", QUICK, 'note=say "hi"', "name=O'Brien")
+    assert code == 0, err
+    [body] = start_bodies(acc)
+    assert parameters(body) == {"note": 'say "hi"', "name": "O'Brien"}
+
+
+def test_a_cron_expression_is_one_word(cli, acc):
+    code, text, err = cli("schedule", "add", QUICK, "0 0 6 * * ?", "--tz", "Europe/London")
+    assert code == 0, err
+    assert text.startswith(f"Added a schedule to {QUICK}: 0 0 6 * * ?")
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+def test_a_bad_command_goes_to_stderr_with_its_usage_and_exit_2(cli):
+    code, text, err = cli("run", "nope")
+    assert code == 2 and text == ""
+    assert "error: 'nope' is not a run ID" in err and "usage: accbot run <runId>" in err
+
+
+def test_an_unknown_agent_goes_to_stderr_with_exit_1(cli):
+    code, text, err = cli("agent", "no/such/agent")
+    assert code == 1 and text == ""
+    assert err.startswith("error: ") and "no/such/agent" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("inputs", "add", QUICK),
+        ("inputs", "csv", QUICK),
+        ("request-approval", QUICK, "please"),
+    ],
+)
+def test_commands_that_need_slack_say_so_and_exit_non_zero(cli, acc, argv):
+    code, text, err = cli(*argv)
+    assert code == 4 and text == ""
+    assert "Slack" in err
+    assert acc.state.requests == []  # nothing reached ACC
+
+
+def test_a_configuration_error_goes_to_stderr(monkeypatch, tmp_path):
+    monkeypatch.delenv("ACC_BASE_URL", raising=False)
+    monkeypatch.delenv("ACC_API_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["run", SAMPLE_RUN], out=out, err=err) == 2
+    assert out.getvalue() == "" and "ACC_BASE_URL" in err.getvalue()
+
+
+# --- confirmation -----------------------------------------------------------------------
+
+
+def test_a_destructive_bulk_command_asks_for_yes_and_changes_nothing(cli, acc):
+    code, text, _ = cli("schedules", "delete", QUICK)
+    assert code == 3
+    assert "--yes" in text and "Click" not in text and "Confirm" not in text
+    assert f"accbot schedules delete {QUICK} --yes" in text
+    assert acc.state.count_requests("DELETE", "/api/job") == 0
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_yes_works_anywhere_on_the_line(cli, acc, where):
+    argv = ["schedules", "delete", QUICK]
+    argv = ["--yes", *argv] if where == "first" else [*argv, "--yes"]
+    code, text, _ = cli(*argv)
     assert code == 0
-    assert "Succeeded" in text and "errors: 0" in text
+    assert text.startswith(f"Deleted 1 schedule of {QUICK}.")
+    assert acc.state.count_requests("DELETE", "/api/job") == 1
 
 
-def test_restart_is_done_and_audited_under_the_cli_login(services, monkeypatch):
-    code, text = run(["restart", SAMPLE_RUN], services, monkeypatch)
+# --- changes read as sentences ------------------------------------------------------------
+
+
+def test_restart_is_a_sentence_and_audited_under_the_cli_login(cli, services):
+    code, text, _ = cli("restart", SAMPLE_RUN)
     assert code == 0
-    assert "restarted run" in text
+    assert text.splitlines()[0].startswith(f"Restarted run {SAMPLE_RUN} of agent ")
     with services.db.session() as session:
         [entry] = audit.recent(session, 1)
     assert entry.user_id == "cli:tester" and entry.action == "restart" and entry.result == "ok"
 
 
-def test_log_is_saved_to_the_output_folder(services, monkeypatch, tmp_path):
-    code, text = run(["--out", str(tmp_path), "log", SAMPLE_RUN], services, monkeypatch)
+def test_approve_prints_a_sentence_not_a_dataclass(cli):
+    code, text, _ = cli("approve", QUICK, "looks", "good")
     assert code == 0
-    saved = tmp_path / f"log-{SAMPLE_RUN}.zip"
-    assert zipfile.is_zipfile(saved)
+    lines = text.splitlines()
+    assert lines[0] == f"Approved {QUICK}."
+    assert lines[1] == "  ACC logged: Approved in accbot (cli) by cli:tester: looks good"
+    assert "ApprovalDecision" not in text and "=" not in text
 
 
-def test_a_bad_command_exits_2_with_the_usage(services, monkeypatch):
-    code, text = run(["run", "nope"], services, monkeypatch)
-    assert code == 2
-    assert "GUID" in text
-
-
-def test_an_unknown_agent_exits_1_naming_it(services, monkeypatch):
-    code, text = run(["agent", "no/such/agent"], services, monkeypatch)
-    assert code == 1
-    assert "no/such/agent" in text
-
-
-def test_help_needs_no_configuration(monkeypatch):
-    out = io.StringIO()
-    assert main(["help"], out=out) == 0
-    assert "start" in out.getvalue()
-
-
-def test_jobs_are_listed_one_per_line(services, monkeypatch):
-    code, text = run(["jobs", "sequentum/Test2/quick"], services, monkeypatch)
+def test_audit_lists_cli_changes_with_times_to_the_second(cli):
+    cli("restart", SAMPLE_RUN)
+    code, text, _ = cli("audit")
     assert code == 0
-    assert "6ef84ec7-d5e6-4a98-bbfa-0b67355a648f" in text and "Succeeded" in text
+    assert re.search(r"\d\d:\d\d:\d\d UTC  cli:tester  restart  ok", text)
 
 
-def test_schedules_show_cron_zone_and_state(services, monkeypatch):
-    code, text = run(["schedules", "sequentum/Test2/quick"], services, monkeypatch)
+# --- watches: channels and people by name -----------------------------------------------
+
+
+def test_watching_shows_channels_and_people_by_name_when_slack_knows_them(cli, services):
+    with FakeSlack() as slack:
+        slack.channels[CHANNEL] = "alerts"
+        names = slack_names(
+            load_settings(
+                ACC_BASE_URL="http://unused.invalid",
+                ACC_API_TOKEN="unused",
+                SLACK_BOT_TOKEN=BOT_TOKEN,
+                SLACK_API_URL=slack.api_url,
+            )
+        )
+        code, text, _ = cli("watch", QUICK, CHANNEL, names=names)
+        assert code == 0
+        assert text.startswith(f"Started watching {QUICK} in #alerts: alerts on failures.")
+        code, text, _ = cli("watching", names=names)
     assert code == 0
-    assert "d9c944df-93a7-ea77-f7b7-fa0b9c579917" in text and "AUS Eastern Standard Time" in text
+    assert f"{QUICK} in #alerts: failures (by cli:tester)" in text
+    assert "Watches (1)" in text
 
 
-def test_a_destructive_bulk_command_asks_for_yes_and_changes_nothing(services, acc, monkeypatch):
-    code, text = run(["schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch)
-    assert code == 3
-    assert "--yes" in text
-    assert acc.state.count_requests("DELETE", "/api/job") == 0
+def test_watching_without_slack_shows_the_channel_id_plainly(cli):
+    cli("watch", QUICK, CHANNEL)
+    code, text, _ = cli("watching")
+    assert code == 0
+    assert f"{QUICK} in #{CHANNEL}: failures" in text
 
 
-def test_with_yes_the_bulk_command_runs(services, acc, monkeypatch):
-    code, text = run(
-        ["--yes", "schedules", "delete", "sequentum/Test2/quick"], services, monkeypatch
+def test_mute_says_until_when_to_the_second(cli):
+    cli("watch", QUICK, CHANNEL)
+    code, text, _ = cli("mute", QUICK, "2h")
+    assert code == 0
+    assert re.match(
+        rf"Muted alerts for {QUICK} for 2h \(until \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)\.", text
     )
-    assert code == 0
-    assert acc.state.count_requests("DELETE", "/api/job") == 1
 
 
-def test_audit_lists_cli_changes(services, monkeypatch):
-    run(["restart", SAMPLE_RUN], services, monkeypatch)
-    code, text = run(["audit"], services, monkeypatch)
-    assert code == 0
-    assert "cli:tester restart ok" in text
-
-
-def test_data_of_a_run_without_backup_data_prints_what_acc_said(acc, services, monkeypatch, capsys):
-    failed = acc.state.add_run("a2f22850-7c88-4e05-a30a-004aa980ee6c", 5, errors=1, data_files={})
-    run_id = failed["agentRunHistoryId"]
-    code, text = run(["data", run_id], services, monkeypatch)
-    printed = text + capsys.readouterr().err
-    assert code != 0
-    assert f"No backup data stored for agent run {run_id}" in printed
-    assert f"ACC has no run {run_id}" not in printed
+@pytest.mark.parametrize(
+    "marked", ["<@U0123ABCD> did it", "in <#C0123ABCD>", "<!channel>", "*Watches* (2)",
+               ":x: failed", "run `abc`", "a &lt; b"],
+)  # fmt: skip
+def test_the_markup_check_itself_catches_slack_markup(marked):
+    with pytest.raises(AssertionError):
+        assert_plain(marked)

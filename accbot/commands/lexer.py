@@ -182,6 +182,35 @@ class Lexer:
         )
 
 
+class WordLexer(Lexer):
+    """Tokens from words already split, e.g. a shell's argv: each word is one token,
+    taken as it is. The shell has removed quotes and nothing is Slack-escaped, so no
+    quote, entity, link or mention is interpreted; ``k=v`` and ``--option`` keep their
+    meaning (``k=two words`` is one pair)."""
+
+    def __init__(self, words: list[str]):
+        super().__init__(" ".join(words))
+        self.words = list(words)
+        self.index = 0
+
+    def rest(self) -> str:
+        rest = " ".join(self.words[self.index :]).strip()
+        self.index = len(self.words)
+        return rest
+
+    def next(self) -> Token | None:
+        if self.index >= len(self.words):
+            return None
+        word = self.words[self.index]
+        self.index += 1
+        # A word with spaces in it was quoted in the shell: it is one value, never split.
+        quoted = any(char.isspace() for char in word)
+        key, sep, value = word.partition("=")
+        if sep:
+            return Token(word, value, quoted, self.index, key=key)
+        return Token(word, word, quoted, self.index)
+
+
 def _closes(opener: str, char: str) -> bool:
     if opener in DOUBLE_QUOTES:
         return char in DOUBLE_QUOTES and char != "„"

@@ -18,7 +18,7 @@ from accbot.backend.paths import is_valid_segment
 from accbot.commands.durations import duration_text, parse_duration
 from accbot.commands.errors import CommandError
 from accbot.commands.help import COMMANDS, EXAMPLE_RUN_ID, help_text, usage
-from accbot.commands.lexer import Lexer, Token
+from accbot.commands.lexer import Lexer, Token, WordLexer
 from accbot.commands.model import (
     BULK_SCHEDULE_ACTIONS,
     DEFAULT_AUDIT_COUNT,
@@ -126,7 +126,16 @@ class Args:
 
 def parse(text: str) -> Command:
     """Parse the text typed after ``/acc`` into a Command, or raise CommandError."""
-    lexer = Lexer(text)
+    return _parse(Lexer(text))
+
+
+def parse_words(words: list[str]) -> Command:
+    """Parse words already split (a terminal's argv) into a Command: each word is one
+    token as typed, so ``k=two words`` needs no quoting beyond the shell's."""
+    return _parse(WordLexer(words))
+
+
+def _parse(lexer: Lexer) -> Command:
     first = lexer.next()
     if first is None:
         return Help(None)

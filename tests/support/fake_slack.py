@@ -78,6 +78,7 @@ class FakeSlack:
         self.usergroups: dict[str, list[str]] = {}
         self.team_id = "T0TEST"  # the bot token's workspace, as auth.test tells it
         self.users: dict[str, dict[str, Any]] = {}  # users.info's "user", by id
+        self.channels: dict[str, str] = {}  # conversations.info: channel id -> name
         self.files: dict[str, dict[str, Any]] = {}  # file id -> files.info's "file"
         self.file_contents: dict[str, bytes] = {}
         self.downloads: list[tuple[str, str | None]] = []  # (file id, bearer token)
@@ -384,6 +385,12 @@ class FakeSlack:
             return {"ok": True, "file": dict(file)}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(params.get("usergroup", ""), [])}
+        if method == "conversations.info":
+            with self._lock:
+                name = self.channels.get(params.get("channel", ""))
+            if name is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": params["channel"], "name": name}}
         if method == "users.info":
             user_id = params.get("user", "")
             with self._lock:

@@ -1,0 +1,7 @@
+"""``python -m accbot.cli …`` is ``accbot …``."""
+
+import sys
+
+from accbot.cli import main
+
+sys.exit(main())
