@@ -90,7 +90,11 @@ def _serve(settings: Settings, listener: socket.socket | None) -> None:
 
 
 def start_watcher(services, client) -> WatcherService:
-    watcher = WatcherService(services, client)
+    from accbot.slack.pause_notices import SlackPauseSink
+    from accbot.watcher.pauses import PauseKeeper
+
+    keeper = PauseKeeper(services, SlackPauseSink(client, services.settings.ACCBOT_ALERT_CHANNEL))
+    watcher = WatcherService(services, client, singleton_tasks=[keeper.run])
     watcher.start()
     return watcher
 

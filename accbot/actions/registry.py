@@ -14,6 +14,7 @@ from accbot.actions import (
     help,
     inputs,
     jobs,
+    pauses,
     runs,
     schedules,
     server_watches,
@@ -52,8 +53,12 @@ HANDLERS: dict[type[model.Command], Handler] = {
     model.SetJobStatus: jobs.set_job_status,
     # schedules
     model.AddSchedule: schedules.add_schedule,
-    model.ScheduleAction: schedules.schedule_action,
-    model.BulkScheduleAction: schedules.bulk_schedule_action,
+    # off ... for <duration> pauses; on ends a pause (pauses.py wraps schedules.py)
+    model.ScheduleAction: pauses.schedule_action,
+    model.BulkScheduleAction: pauses.bulk_schedule_action,
+    model.ListPauses: pauses.list_pauses,
+    pauses.ResumePause: pauses.resume_pause,
+    pauses.ExtendPause: pauses.extend_pause,
     # approvals
     model.RequestApproval: ask.request_approval,
     model.Approve: decide.approve,

@@ -242,3 +242,80 @@ class CsvUploaded(Result):
             f"uploaded CSV input data {self.filename} ({self.rows} row"
             f"{'' if self.rows == 1 else 's'}) to agent {self.agent_path}"
         )
+
+
+@dataclass(frozen=True)
+class PauseView:
+    """One pause as people see it: which schedules, whose agent, until when."""
+
+    pause_id: int
+    schedule_ids: list[str]
+    agent_path: str | None  # None: one schedule, paused by its ID
+    channel_id: str | None
+    paused_by: str
+    paused_at: datetime
+    ends_at: datetime
+
+    @property
+    def bulk(self) -> bool:
+        return self.agent_path is not None
+
+
+@dataclass(frozen=True)
+class PauseStarted(Result):
+    """Schedules were turned off and will be turned back on at ``pause.ends_at``.
+    ``already_off``: the agent's schedules that were off before and stay off."""
+
+    pause: PauseView
+    already_off: int = 0
+    failed: list[str] = field(default_factory=list)
+    announce = True
+
+    @property
+    def summary(self) -> str:
+        what = _schedules_phrase(self.pause)
+        return f"turned off {what} until {self.pause.ends_at.isoformat(timespec='minutes')}"
+
+
+@dataclass(frozen=True)
+class PauseEnded(Result):
+    """A pause is over. ``reason``: expired (time up), resumed ("Turn back on now"),
+    by_hand (its schedules were turned back on outside the pause)."""
+
+    pause: PauseView
+    reason: str
+    by: str | None = None
+    turned_on: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # deleted meanwhile
+    announce = True
+
+    @property
+    def summary(self) -> str:
+        return f"ended the pause of {_schedules_phrase(self.pause)} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class PauseExtended(Result):
+    pause: PauseView
+    by: str
+    announce = True
+
+    @property
+    def summary(self) -> str:
+        until = self.pause.ends_at.isoformat(timespec="minutes")
+        return f"extended the pause of {_schedules_phrase(self.pause)} until {until}"
+
+
+@dataclass(frozen=True)
+class PauseList(Result):
+    """``/acc paused``: the active pauses, soonest to end first."""
+
+    pauses: list[PauseView]
+    can_operate: bool = False
+
+
+def _schedules_phrase(pause: PauseView) -> str:
+    if pause.agent_path is None:
+        return f"schedule {', '.join(pause.schedule_ids)}"
+    count = len(pause.schedule_ids)
+    return f"{count} schedule{'' if count == 1 else 's'} of {pause.agent_path}"

@@ -238,10 +238,12 @@ class AddSchedule(Command):
 
 @dataclass(frozen=True)
 class ScheduleAction(Command):
-    """One schedule: ``action`` is on, off, run or delete."""
+    """One schedule: ``action`` is on, off, run or delete. ``off`` with a ``pause``
+    duration turns it off for that long: accbot turns it back on by itself."""
 
     schedule_id: str
     action: Literal["on", "off", "run", "delete"]
+    pause: timedelta | None = None
     mutating: ClassVar[bool] = True
 
     @property
@@ -251,15 +253,24 @@ class ScheduleAction(Command):
 
 @dataclass(frozen=True)
 class BulkScheduleAction(Command):
-    """Every schedule of one agent: ``action`` is on, off or delete."""
+    """Every schedule of one agent: ``action`` is on, off or delete; ``off`` takes a
+    ``pause`` duration like a single schedule."""
 
     agent_path: str
     action: Literal["on", "off", "delete"]
+    pause: timedelta | None = None
     mutating: ClassVar[bool] = True
 
     @property
     def name(self) -> str:  # type: ignore[override]
         return f"schedules {self.action}"
+
+
+@dataclass(frozen=True)
+class ListPauses(Command):
+    """``/acc paused``: schedules turned off for a while, soonest back first."""
+
+    name: ClassVar[str] = "paused"
 
 
 # --- approvals -----------------------------------------------------------------------
@@ -403,7 +414,7 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     Help, ShowAgent, ListRuns, ShowRun, ShowLog, GetData, ServerHealth, ShowAudit,
     StartAgent, OpenStartForm, RestartRun, RetryRun,
     StartJob, ListJobs, ShowJob, ListJobRuns, JobLogs, JobData, SetJobStatus,
-    ListSchedules, AddSchedule, ScheduleAction, BulkScheduleAction,
+    ListSchedules, AddSchedule, ScheduleAction, BulkScheduleAction, ListPauses,
     Approve, Disapprove, RequestApproval,
     AddInputs, AddCsvInput, ClearInputs, DisableInputs,
     Watch, WatchServer, Unwatch, UnwatchServer, ListWatches, Mute,

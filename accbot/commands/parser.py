@@ -28,8 +28,10 @@ from accbot.commands.model import (
     MAX_COUNT,
     MAX_ESCALATE,
     MAX_MUTE,
+    MAX_PAUSE,
     MAX_WAIT_SECONDS,
     MIN_ESCALATE,
+    MIN_PAUSE,
     SCHEDULE_ACTIONS,
     SERVER_PREFIX,
     AddCsvInput,
@@ -49,6 +51,7 @@ from accbot.commands.model import (
     JobLogs,
     ListJobRuns,
     ListJobs,
+    ListPauses,
     ListRuns,
     ListSchedules,
     ListWatches,
@@ -586,8 +589,8 @@ def _schedules(lexer: Lexer) -> Command:
     )
     if action in BULK_SCHEDULE_ACTIONS:
         bulk = _args(f"schedules {action}", lexer)
-        bulk.no_more_than(1)
-        return BulkScheduleAction(_agent_path(bulk), action)  # type: ignore[arg-type]
+        pause = _pause_for(bulk, action)
+        return BulkScheduleAction(_agent_path(bulk), action, pause)  # type: ignore[arg-type]
     args = _args("schedules", lexer)
     if first is not None:
         args.positionals.insert(0, first)
@@ -611,8 +614,40 @@ def _schedule(lexer: Lexer) -> Command:
     if sub == "add":
         return _schedule_add(lexer)
     args = _args(f"schedule {sub}", lexer)
-    args.no_more_than(1)
-    return ScheduleAction(_guid(args, 0, "schedule ID", "<scheduleId>"), sub)  # type: ignore[arg-type]
+    pause = _pause_for(args, sub)
+    schedule_id = _guid(args, 0, "schedule ID", "<scheduleId>")
+    return ScheduleAction(schedule_id, sub, pause)  # type: ignore[arg-type]
+
+
+def _pause_for(args: Args, action: str) -> timedelta | None:
+    """``off ... for <duration>``: the words after the schedule or agent."""
+    word = args.positional(1)
+    if word is None:
+        return None
+    if word.value.lower() != "for" or word.quoted:
+        args.no_more_than(1)
+    if action != "off":
+        raise args.fail(f"only 'off' takes 'for <duration>', not '{action}'")
+    token = args.positional(2)
+    if token is None:
+        raise args.fail("missing the duration after 'for' (e.g. 90s, 30m, 2h, 1d, 1h30m)")
+    args.no_more_than(3)
+    return pause_duration(token.value, args.fail)
+
+
+def pause_duration(text: str, fail: Callable[[str], CommandError] = CommandError) -> timedelta:
+    """``90s``, ``30m``, ``2h``, ``1d`` or combinations (``1h30m``), from MIN_PAUSE to
+    MAX_PAUSE."""
+    try:
+        span = parse_duration(text)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if span < MIN_PAUSE:
+        raise fail(f"a pause lasts at least {duration_text(MIN_PAUSE)}, not '{text}'")
+    if span > MAX_PAUSE:
+        raise fail(f"a pause lasts at most {duration_text(MAX_PAUSE)}, not '{text}'")
+    return span
+
 
 
 def _schedule_add(lexer: Lexer) -> AddSchedule:
@@ -838,6 +873,12 @@ def _person(args: Args, token: Token) -> str:
     )
 
 
+def _paused(lexer: Lexer) -> ListPauses:
+    args = _args("paused", lexer)
+    args.no_more_than(0)
+    return ListPauses()
+
+
 def _watching(lexer: Lexer) -> ListWatches:
     args = _args("watching", lexer)
     args.no_more_than(0)
@@ -890,6 +931,7 @@ _HANDLERS: dict[str, Callable[[Lexer], Command]] = {
     "watch": _watch,
     "unwatch": _unwatch,
     "watching": _watching,
+    "paused": _paused,
     "mute": _mute,
     "audit": _audit,
 }

@@ -272,3 +272,35 @@ class InputFileName(Base):
     name: Mapped[str] = mapped_column(String(255))
     uploaded_by: Mapped[str] = mapped_column(String(SLACK_ID))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+PAUSE_STATES = ("active", "ending", "ended")
+
+
+class SchedulePause(Base):
+    """Schedules accbot turned off for a while: at ``ends_at`` it turns exactly these
+    back on. ``state`` goes active -> ending (claimed by the one replica turning them
+    on) -> ended; ``agent_id`` is known for a whole agent's pause (``schedules off``),
+    which lets the watcher notice schedules turned back on by hand in ACC."""
+
+    __tablename__ = "schedule_pauses"
+    __table_args__ = (
+        CheckConstraint(_one_of("state", PAUSE_STATES), name="state"),
+        Index("ix_schedule_pauses_state_ends_at", "state", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    schedule_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agent_id: Mapped[str | None] = mapped_column(String(AGENT_ID))
+    agent_path: Mapped[str | None] = mapped_column(String(AGENT_REF))
+    channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    created_by: Mapped[str] = mapped_column(String(64))  # a Slack user, or cli:<login>
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[datetime]
+    remind_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(STATE), default="active")
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+    end_reason: Mapped[str | None] = mapped_column(String(STATE))
+    last_error: Mapped[str | None] = mapped_column(Text)

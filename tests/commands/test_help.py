@@ -11,7 +11,7 @@ GRAMMAR_COMMANDS = {
     "help", "agent", "start", "runs", "run", "restart", "retry", "log", "data",
     "job start", "jobs", "job", "job runs", "job logs", "job data", "job status",
     "schedules", "schedule add", "schedule on", "schedule off", "schedule run",
-    "schedule delete", "schedules on", "schedules off", "schedules delete",
+    "schedule delete", "schedules on", "schedules off", "schedules delete", "paused",
     "approve", "disapprove", "request-approval", "inputs add", "inputs clear",
     "inputs csv", "inputs disable", "server", "watch", "unwatch", "watching", "mute", "audit",
 }  # fmt: skip

@@ -385,7 +385,7 @@ def test_a_refusal_carries_the_usage_line_of_its_command() -> None:
 
 def test_subcommand_refusals_carry_the_subcommands_usage() -> None:
     assert refusal("job logs x").usage == "/acc job logs <jobRunId>"
-    assert refusal("schedules off").usage == "/acc schedules off <agentPath>"
+    assert refusal("schedules off").usage == "/acc schedules off <agentPath> [for <duration>]"
     assert refusal("inputs disable").usage == "/acc inputs disable <agentPath>"
 
 
@@ -393,7 +393,7 @@ def test_a_missing_or_unknown_action_shows_every_usage_of_that_family() -> None:
     assert refusal("schedule").usage.splitlines() == [
         '/acc schedule add <agentPath> "<cron>" [--tz <IANA or Windows zone>] [--start <ISO time>] [k=v ...]',
         "/acc schedule on <scheduleId>",
-        "/acc schedule off <scheduleId>",
+        "/acc schedule off <scheduleId> [for <duration>]",
         "/acc schedule run <scheduleId>",
         "/acc schedule delete <scheduleId>",
     ]

@@ -1,13 +1,22 @@
-"""The commands that open a form: ``start`` without a path or with ``--form``, and
+"""The commands that open a form, and pauses: ``start`` without a path or with ``--form``, and
 ``inputs csv``; and the form's own parameter lines, checked by the command line's rules."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from accbot.commands import CommandError, parse
-from accbot.commands.model import AddCsvInput, OpenStartForm, StartAgent
-from accbot.commands.parser import csv_name_problem, parse_param_lines
+from accbot.commands.model import (
+    AddCsvInput,
+    BulkScheduleAction,
+    ListPauses,
+    OpenStartForm,
+    ScheduleAction,
+    StartAgent,
+)
+from accbot.commands.parser import csv_name_problem, parse_param_lines, pause_duration
 
 PATH = "sequentum/Test1/Test-Agent"
 
@@ -85,3 +94,55 @@ def test_csv_names() -> None:
     assert csv_name_problem("input.csv") is None
     assert csv_name_problem(".csv") == "'.csv' does not end with .csv"
     assert csv_name_problem("a" * 300 + ".csv") == "the file name is longer than 200 characters"
+
+
+# --- pauses: off ... for <duration>, and /acc paused -----------------------------------
+
+SCHEDULE = "d9c944df-93a7-ea77-f7b7-fa0b9c579917"
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("90s", timedelta(seconds=90)),
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("1d", timedelta(days=1)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        ("1m", timedelta(minutes=1)),
+    ],
+)
+def test_off_for_a_duration_is_a_pause(text: str, span: timedelta) -> None:
+    assert parse(f"schedule off {SCHEDULE} for {text}") == ScheduleAction(SCHEDULE, "off", span)
+    assert parse(f"schedules off {PATH} for {text}") == BulkScheduleAction(PATH, "off", span)
+    assert pause_duration(text) == span
+
+
+def test_off_without_for_is_the_plain_off() -> None:
+    assert parse(f"schedule off {SCHEDULE}") == ScheduleAction(SCHEDULE, "off", None)
+    assert parse(f"schedules off {PATH}") == BulkScheduleAction(PATH, "off", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (f"schedule off {SCHEDULE} for", "missing the duration after 'for'"),
+        (f"schedule off {SCHEDULE} for soon", "'soon' is not a duration"),
+        (f"schedule off {SCHEDULE} for 30s", "a pause lasts at least 1m, not '30s'"),
+        (f"schedules off {PATH} for 31d", "a pause lasts at most 30d, not '31d'"),
+        (f"schedule on {SCHEDULE} for 2h", "only 'off' takes 'for <duration>', not 'on'"),
+        (f"schedules delete {PATH} for 2h", "only 'off' takes 'for <duration>', not 'delete'"),
+        (f"schedule off {SCHEDULE} until 2h", "unexpected 'until'"),
+        (f"schedule off {SCHEDULE} for 2h now", "unexpected 'now'"),
+    ],
+)
+def test_pause_refusals(text: str, message: str) -> None:
+    with pytest.raises(CommandError) as info:
+        parse(text)
+    assert message in info.value.message
+
+
+def test_paused_lists_the_pauses() -> None:
+    assert parse("paused") == ListPauses()
+    with pytest.raises(CommandError):
+        parse("paused now")

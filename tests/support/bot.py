@@ -95,9 +95,12 @@ def start_bot(
     bolt = build_bolt_app(services, client)
     running = None
     if watcher:
+        from accbot.slack.pause_notices import SlackPauseSink
+        from accbot.watcher.pauses import PauseKeeper
         from accbot.watcher.service import WatcherService
 
-        running = WatcherService(services, client)
+        keeper = PauseKeeper(services, SlackPauseSink(client, settings.ACCBOT_ALERT_CHANNEL))
+        running = WatcherService(services, client, singleton_tasks=[keeper.run])
         running.start()
     probe = running.snapshot if running is not None else None
     server = ServerThread(build_asgi(bolt, services, probe)).start()

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
 from accbot.actions.errors import PermissionDenied
+from accbot.actions.pauses import ExtendPause, ResumePause
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
 from accbot.commands.parser import GUID, parse
@@ -57,6 +58,8 @@ BUTTON_COMMANDS: dict[str, Callable[[str], Any]] = {
     ids.SCHEDULE_RUN: lambda v: m.ScheduleAction(schedule_id=guid(v), action="run"),
     ids.SCHEDULE_DELETE: lambda v: m.ScheduleAction(schedule_id=guid(v), action="delete"),
     ids.ALERT_MUTE_1H: lambda v: m.Mute(agent=agent_ref(v), duration=MUTE_BUTTON_DURATION),
+    ids.PAUSE_RESUME: lambda v: ResumePause(pause_id=int(v)),
+    ids.PAUSE_EXTEND_1H: lambda v: ExtendPause(pause_id=int(v)),
 }
 
 
