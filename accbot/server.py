@@ -94,7 +94,8 @@ def start_watcher(services, client) -> WatcherService:
     from accbot.watcher.pauses import PauseKeeper
 
     keeper = PauseKeeper(services, SlackPauseSink(client, services.settings.ACCBOT_ALERT_CHANNEL))
-    watcher = WatcherService(services, client, singleton_tasks=[keeper.run])
+    watcher = WatcherService(services, client)
+    watcher.add_singleton(keeper.run)
     watcher.start()
     return watcher
 

@@ -24,6 +24,7 @@ from accbot.actions.common import quote_word, resolve_agent
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput, PermissionDenied
 from accbot.actions.handler import Progress
+from accbot.actions.phrases import Code, say
 from accbot.actions.results import (
     ConfirmationRequired,
     Mutation,
@@ -114,23 +115,25 @@ def pause_agent_schedules(
     enabled = [s for s in schedules if s.is_enabled]
     if not enabled:
         text = (
-            f"`{path}` has no schedules; nothing to pause."
+            say(Code(path), " has no schedules; nothing to pause.")
             if not schedules
-            else f"Every schedule of `{path}` is already disabled; nothing to pause."
+            else say("Every schedule of ", Code(path), " is already disabled; nothing to pause.")
         )
         return Notice(text=text)
     if not confirmed:
         count = f"{len(enabled)} schedule{'' if len(enabled) == 1 else 's'}"
         return ConfirmationRequired(
-            prompt=(
-                f"This will turn off {count} of `{path}` for {duration_text(command.pause)}; "
-                "accbot turns them back on when the time is up. Click Confirm to go ahead."
+            prompt=say(
+                f"This will turn off {count} of ",
+                Code(path),
+                f" for {duration_text(command.pause)}; accbot turns them back on when the "
+                "time is up.",
             ),
             command_text=f"schedules off {quote_word(path)} for {compact(command.pause)}",
         )
     turned_off, failed = _turn_off(services, enabled)
     if not turned_off:
-        raise InvalidInput(f"ACC turned none of the schedules of `{path}` off; nothing is paused.")
+        raise InvalidInput(f"ACC turned none of the schedules of {path} off; nothing is paused.")
     started = _record(
         services, actor, turned_off, command.pause, agent_id=agent.agent_id, agent_path=path
     )
@@ -223,7 +226,7 @@ def resume_pause(
 ) -> PauseEnded | Notice:
     ended = end_pause(services, command.pause_id, reason=RESUMED, by=actor.user_id)
     if ended is None:
-        return Notice(text="That pause is already over; its schedules were turned back on.")
+        return Notice(text=say("That pause is already over; its schedules were turned back on."))
     return ended
 
 
@@ -239,16 +242,16 @@ def extend_pause(
     with services.db.session() as session:
         pause = store.get(session, command.pause_id)
         if pause is None or pause.state != store.ACTIVE:
-            return Notice(text="That pause is already over; nothing to extend.")
+            return Notice(text=say("That pause is already over; nothing to extend."))
         if pause.agent_path is not None and not actor.holds(Role.ADMIN):
-            raise PermissionDenied("keep all of an agent's schedules off for longer", "admin")
+            raise PermissionDenied("keep all of an agent's schedules off for longer", Role.ADMIN)
         ends_at = max(pause.ends_at, now) + command.by
         if ends_at - pause.created_at > MAX_PAUSE:
             raise InvalidInput(f"A pause lasts at most {MAX_PAUSE.days}d; it was not extended.")
         if not store.extend(
             session, pause.id, ends_at=ends_at, remind_at=reminder_time(now, ends_at)
         ):
-            return Notice(text="That pause is already over; nothing to extend.")
+            return Notice(text=say("That pause is already over; nothing to extend."))
         session.refresh(pause)
         return PauseExtended(pause=view_of(pause), by=actor.user_id)
 

@@ -315,5 +315,5 @@ def test_two_replicas_end_a_pause_once(acc, slack, tmp_path):
 
 def test_help_describes_pauses(send):
     text = send.command("help schedule off").text
-    assert "[for <duration>]" in text and "back on by itself" in text
+    assert "[for &lt;duration&gt;]" in text and "back on by itself" in text
     assert "Turn back on now" in send.command("help paused").text

@@ -100,7 +100,8 @@ def start_bot(
         from accbot.watcher.service import WatcherService
 
         keeper = PauseKeeper(services, SlackPauseSink(client, settings.ACCBOT_ALERT_CHANNEL))
-        running = WatcherService(services, client, singleton_tasks=[keeper.run])
+        running = WatcherService(services, client)
+        running.add_singleton(keeper.run)
         running.start()
     probe = running.snapshot if running is not None else None
     server = ServerThread(build_asgi(bolt, services, probe)).start()

@@ -22,7 +22,6 @@ from accbot.actions.context import Actor
 from accbot.actions.results import PauseEnded, PauseExtended, PauseList, PauseStarted, PauseView
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
-from accbot.slack.views.render import renders
 from accbot.slack.views.reply import Reply
 
 MAX_LISTED = 40  # two blocks per pause; a message holds 50
@@ -66,7 +65,6 @@ def _buttons(pause: PauseView, *, extend: bool = False) -> ActionsBlock:
     return ActionsBlock(block_id=f"pause:{pause.pause_id}", elements=elements)
 
 
-@renders(PauseStarted)
 def render_pause_started(result: PauseStarted, actor: Actor) -> Reply:
     pause = result.pause
     text = (
@@ -99,7 +97,6 @@ def ended_text(result: PauseEnded) -> str:
     )
 
 
-@renders(PauseEnded)
 def render_pause_ended(result: PauseEnded, actor: Actor) -> Reply:
     return ended_message(result)
 
@@ -126,7 +123,6 @@ def reminder_message(pause: PauseView) -> Reply:
     )
 
 
-@renders(PauseExtended)
 def render_pause_extended(result: PauseExtended, actor: Actor) -> Reply:
     pause = result.pause
     text = f"<@{actor.user_id}> extended the pause of {what(pause)} until {fmt.when(pause.ends_at)}."
@@ -135,7 +131,6 @@ def render_pause_extended(result: PauseExtended, actor: Actor) -> Reply:
     )
 
 
-@renders(PauseList)
 def render_pause_list(result: PauseList, actor: Actor) -> Reply:
     if not result.pauses:
         text = "No schedules are paused. Pause some with `/acc schedule off <scheduleId> for 2h`."

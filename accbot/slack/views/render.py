@@ -25,6 +25,12 @@ from accbot.slack.views.outcomes import (
     render_open_modal,
     render_started,
 )
+from accbot.slack.views.pauses import (
+    render_pause_ended,
+    render_pause_extended,
+    render_pause_list,
+    render_pause_started,
+)
 from accbot.slack.views.reply import Reply
 from accbot.slack.views.runs import render_agent, render_run_detail, render_run_list
 from accbot.slack.views.sas import render_sas_run_list
@@ -53,6 +59,10 @@ RENDERERS: dict[type[r.Result], Renderer] = {
     r.AnnouncedNotice: render_notice,
     r.SasRunList: render_sas_run_list,
     r.CsvUploaded: render_csv_uploaded,
+    r.PauseStarted: render_pause_started,
+    r.PauseEnded: render_pause_ended,
+    r.PauseExtended: render_pause_extended,
+    r.PauseList: render_pause_list,
     ApprovalCard: render_card,
     ApprovalDecision: render_decision,
 }

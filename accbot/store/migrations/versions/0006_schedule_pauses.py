@@ -1,7 +1,7 @@
 """Schedule pauses: schedules turned off for a while, turned back on by the watcher.
 
-Revision ID: 0005_schedule_pauses
-Revises: 0004_input_file_names
+Revision ID: 0006_schedule_pauses
+Revises: 0005_watch_shards
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_schedule_pauses"
-down_revision = "0004_input_file_names"
+revision = "0006_schedule_pauses"
+down_revision = "0005_watch_shards"
 branch_labels = None
 depends_on = None
 
