@@ -309,3 +309,30 @@ def test_mute_says_until_when_to_the_second(cli):
 def test_the_markup_check_itself_catches_slack_markup(marked):
     with pytest.raises(AssertionError):
         assert_plain(marked)
+
+
+# --- pauses -----------------------------------------------------------------------------
+
+SCHEDULE = "d9c944df-93a7-ea77-f7b7-fa0b9c579917"
+
+
+def test_a_pause_from_the_terminal_is_a_sentence_and_listed_by_paused(cli, acc):
+    code, text, _ = cli("schedule", "off", SCHEDULE, "for", "2h")
+    assert code == 0
+    assert text.startswith(f"Turned off schedule {SCHEDULE} until ")
+    assert acc.state.schedule(SCHEDULE)["isEnabled"] is False
+    code, text, _ = cli("paused")
+    assert code == 0
+    assert text.splitlines()[0] == "Paused schedules:"
+    assert f"schedule {SCHEDULE}, back on at " in text and "paused by cli:tester" in text
+
+
+def test_an_agent_pause_asks_for_yes_and_then_pauses_the_schedules_that_are_on(cli, acc):
+    code, text, _ = cli("schedules", "off", QUICK, "for", "1h30m")
+    assert code == 3
+    assert f"accbot schedules off {QUICK} for 1h30m --yes" in text
+    assert acc.state.schedule(SCHEDULE)["isEnabled"] is True
+    code, text, _ = cli("schedules", "off", QUICK, "for", "1h30m", "--yes")
+    assert code == 0
+    assert text.startswith(f"Turned off 1 schedule of {QUICK} until ")
+    assert acc.state.schedule(SCHEDULE)["isEnabled"] is False

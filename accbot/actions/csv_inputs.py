@@ -94,7 +94,9 @@ def upload_csv_input(
 ) -> CsvUploaded:
     problem = csv_name_problem(command.filename) or csv_problem(command.csv.text)
     if problem:
-        raise InvalidInput(problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else "."))
+        raise InvalidInput(
+            problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
+        )
     services.acc.upload_input_csv(command.agent_id, command.filename, command.csv.text)
     with services.db.session() as session:
         input_files.remember(session, command.agent_id, [command.filename], actor.user_id)

@@ -34,7 +34,6 @@ from accbot.actions.results import (
     PauseList,
     PauseStarted,
     PauseView,
-    Result,
 )
 from accbot.commands.durations import duration_text
 from accbot.commands.model import MAX_PAUSE, BulkScheduleAction, Command, ListPauses, ScheduleAction
@@ -53,7 +52,7 @@ EXPIRED, RESUMED, BY_HAND, REPLACED = "expired", "resumed", "by_hand", "replaced
 
 @dataclass(frozen=True)
 class ResumePause(Command):
-    """"Turn back on now": turning schedules on is an operator's change."""
+    """ "Turn back on now": turning schedules on is an operator's change."""
 
     pause_id: int
     name: ClassVar[str] = "schedule on"
@@ -62,7 +61,7 @@ class ResumePause(Command):
 
 @dataclass(frozen=True)
 class ExtendPause(Command):
-    """"Extend 1h": keeping schedules off longer, like pausing them (an agent's
+    """ "Extend 1h": keeping schedules off longer, like pausing them (an agent's
     schedules need an admin, checked in the handler)."""
 
     pause_id: int
@@ -189,7 +188,9 @@ def _record(
 # --- ending a pause -------------------------------------------------------------------
 
 
-def end_pause(services: Services, pause_id: int, *, reason: str, by: str | None) -> PauseEnded | None:
+def end_pause(
+    services: Services, pause_id: int, *, reason: str, by: str | None
+) -> PauseEnded | None:
     """Turn the pause's schedules back on and end it; None when someone else got to it
     first. A failing ACC puts the pause back, to be tried again, and raises."""
     with services.db.session() as session:
@@ -315,7 +316,9 @@ def turned_on_by_hand(services: Services) -> list[PauseEnded]:
         watched = [p for p in store.active(session) if p.agent_id]
         by_agent: dict[str, list[tuple[int, list[str]]]] = {}
         for pause in watched:
-            by_agent.setdefault(pause.agent_id or "", []).append((pause.id, list(pause.schedule_ids)))
+            by_agent.setdefault(pause.agent_id or "", []).append(
+                (pause.id, list(pause.schedule_ids))
+            )
     ended: list[PauseEnded] = []
     for agent_id, held in by_agent.items():
         try:
@@ -355,7 +358,7 @@ def schedule_action(
     *,
     confirmed: bool = False,
     progress: Progress | None = None,
-) -> Result:
+) -> Mutation | PauseStarted:
     """``schedule on|off|run|delete``: ``off ... for`` pauses; ``on`` ends the pause
     holding the schedule (turned back on by hand)."""
     if command.pause is not None:
@@ -373,7 +376,7 @@ def bulk_schedule_action(
     *,
     confirmed: bool = False,
     progress: Progress | None = None,
-) -> Result:
+) -> Mutation | ConfirmationRequired | Notice | PauseStarted:
     """``schedules on|off|delete``: ``off ... for`` pauses; ``on`` ends the pauses of
     the schedules it turned on."""
     if command.pause is not None:
@@ -384,6 +387,8 @@ def bulk_schedule_action(
             any_paused = bool(store.active(session))
         if any_paused:
             agent = resolve_agent(services, command.agent_path)
-            ids = [s.schedule_id for s in services.acc.get_schedules(agent.agent_id) if s.is_enabled]
+            ids = [
+                s.schedule_id for s in services.acc.get_schedules(agent.agent_id) if s.is_enabled
+            ]
             schedules_turned_on(services, ids, actor.user_id)
     return result

@@ -286,6 +286,56 @@ def render_csv_uploaded(result: r.CsvUploaded, term: Terminal) -> list[str]:
     return [_sentence(result.summary)]
 
 
+def _pause_what(pause: r.PauseView) -> str:
+    if pause.agent_path is None:
+        return f"schedule {', '.join(pause.schedule_ids)}"
+    count_ = len(pause.schedule_ids)
+    return f"{count_} schedule{'' if count_ == 1 else 's'} of {pause.agent_path}"
+
+
+def _pause_line(pause: r.PauseView, term: Terminal) -> str:
+    return (
+        f"Pause #{pause.pause_id}: {_pause_what(pause)}, back on at {when(pause.ends_at)} "
+        f"(paused by {term.user(pause.paused_by)} at {when(pause.paused_at)})"
+    )
+
+
+def render_pause_started(result: r.PauseStarted, term: Terminal) -> list[str]:
+    pause = result.pause
+    lines = [
+        f"Turned off {_pause_what(pause)} until {when(pause.ends_at)}; accbot turns them back on then."
+    ]
+    if pause.agent_path is not None:
+        lines.append(f"  paused: {', '.join(pause.schedule_ids)}")
+    if result.already_off:
+        lines.append(f"  {result.already_off} already off, left off")
+    if result.failed:
+        lines.append(f"  ACC would not turn off {', '.join(result.failed)}")
+    return lines
+
+
+def render_pause_ended(result: r.PauseEnded, term: Terminal) -> list[str]:
+    how = {
+        "resumed": f"turned back on by {term.user(result.by)}",
+        "by_hand": "turned back on by hand",
+    }.get(result.reason, "time up, turned back on")
+    lines = [f"Pause #{result.pause.pause_id} of {_pause_what(result.pause)} is over: {how}."]
+    if result.missing:
+        lines.append(f"  deleted while paused: {', '.join(result.missing)}")
+    return lines
+
+
+def render_pause_extended(result: r.PauseExtended, term: Terminal) -> list[str]:
+    pause = result.pause
+    return [
+        f"Extended pause #{pause.pause_id} of {_pause_what(pause)} until {when(pause.ends_at)}."
+    ]
+
+
+def render_pause_list(result: r.PauseList, term: Terminal) -> list[str]:
+    return listed("Paused schedules:", ("  " + _pause_line(p, term) for p in result.pauses))
+
+
 def _request_line(request: RequestView, term: Terminal) -> str:
     if request.state in ("approved", "disapproved"):
         return (
@@ -343,6 +393,10 @@ RENDERERS: dict[type[r.Result], PlainRenderer] = {
     r.AnnouncedNotice: render_notice,
     r.SasRunList: render_sas_runs,
     r.CsvUploaded: render_csv_uploaded,
+    r.PauseStarted: render_pause_started,
+    r.PauseEnded: render_pause_ended,
+    r.PauseExtended: render_pause_extended,
+    r.PauseList: render_pause_list,
     ApprovalCard: render_card,
     ApprovalDecision: render_decision,
 }

@@ -124,9 +124,7 @@ def release(session: Session, pause_id: int, error: str) -> None:
     )
 
 
-def finish(
-    session: Session, pause_id: int, *, reason: str, by: str | None, now: datetime
-) -> bool:
+def finish(session: Session, pause_id: int, *, reason: str, by: str | None, now: datetime) -> bool:
     """-> ended, from active or ending; True when this call ended it."""
     result = session.execute(
         update(SchedulePause)
@@ -150,9 +148,7 @@ def extend(
     return rows_changed(result) == 1
 
 
-def drop_schedules(
-    session: Session, pause_id: int, schedule_ids: Iterable[str]
-) -> list[str]:
+def drop_schedules(session: Session, pause_id: int, schedule_ids: Iterable[str]) -> list[str]:
     """Take schedules out of an active pause (turned on by hand, or paused anew);
     returns what the pause still holds. The row is locked first (PostgreSQL), so a
     concurrent change cannot be lost."""

@@ -97,7 +97,9 @@ def test_over_large_rows_are_refused_in_the_form_with_the_limit(send, slack, acc
 def test_a_name_that_is_no_csv_file_is_refused_in_the_form(send, slack, acc):
     view = open_form(send, slack)
     response = submit(send, view, "../etc/x.csv", ROWS)
-    assert response.json()["errors"] == {"name": "'../etc/x.csv' is not a plain file name (no folders)"}
+    assert response.json()["errors"] == {
+        "name": "'../etc/x.csv' is not a plain file name (no folders)"
+    }
     response = submit(send, view, "rows.txt", ROWS)
     assert response.json()["errors"] == {"name": "'rows.txt' does not end with .csv"}
     assert acc.state.count_requests("POST", "/api/input/") == 0
@@ -128,7 +130,9 @@ def test_an_unknown_agent_is_named_and_no_form_opens(send, slack):
     assert slack.count("views.open") == 0
 
 
-def test_acc_refusing_the_rows_is_told_to_the_uploader_and_nothing_is_announced(send, slack, acc, bot):
+def test_acc_refusing_the_rows_is_told_to_the_uploader_and_nothing_is_announced(
+    send, slack, acc, bot
+):
     view = open_form(send, slack)
     acc.state.fail_next(1, status=500)
     submit(send, view, "urls.csv", ROWS)
@@ -140,7 +144,9 @@ def test_acc_refusing_the_rows_is_told_to_the_uploader_and_nothing_is_announced(
 
 def test_names_and_paths_in_the_announcement_are_escaped(send, slack, acc):
     acc.state.add_agent("ops/<!channel>&co", "11111111-2222-3333-4444-555555555555")
-    view = open_form(send, slack, 'inputs csv "ops/&lt;!channel&gt;&amp;co" a&lt;b&gt;.csv')  # as Slack sends it
+    view = open_form(
+        send, slack, 'inputs csv "ops/&lt;!channel&gt;&amp;co" a&lt;b&gt;.csv'
+    )  # as Slack sends it
     submit(send, view, "a<b>.csv", ROWS)
     [post] = slack.wait_for("chat.postMessage")
     assert "`a&lt;b&gt;.csv`" in post.params["text"]

@@ -137,7 +137,10 @@ def test_turn_back_on_now_ends_the_pause_at_once(send, slack, acc, bot, clock):
     wait_until(lambda: posts_in(slack, "COPS", "back on now"))
     assert enabled(acc, SCHEDULE)
     [said] = posts_in(slack, "COPS", "back on now")
-    assert said.text == f"<@{OPERATOR}> turned schedule `{SCHEDULE}` back on now, before the pause ended."
+    assert (
+        said.text
+        == f"<@{OPERATOR}> turned schedule `{SCHEDULE}` back on now, before the pause ended."
+    )
     assert active_pauses(bot) == []
     clock.advance(timedelta(hours=3))
     time.sleep(2.5)
@@ -191,7 +194,9 @@ def test_a_bad_duration_is_refused_in_the_ack(send, acc):
 
 
 def add_schedules(acc, *, enabled_count: int, disabled_count: int) -> tuple[list[str], list[str]]:
-    on = [acc.state.add_schedule(QUICK_ID, "0 0 6 * * ?")["scheduleId"] for _ in range(enabled_count)]
+    on = [
+        acc.state.add_schedule(QUICK_ID, "0 0 6 * * ?")["scheduleId"] for _ in range(enabled_count)
+    ]
     off = []
     for _ in range(disabled_count):
         schedule = acc.state.add_schedule(QUICK_ID, "0 0 7 * * ?")
@@ -292,8 +297,13 @@ def test_two_replicas_end_a_pause_once(acc, slack, tmp_path):
 
     url = f"sqlite:///{tmp_path / 'accbot.db'}"
     bots = [
-        start_bot(acc_url=acc.url, slack_api_url=slack.api_url, database_url=url,
-                  watcher=True, ACCBOT_POLL_SECONDS=1)  # fmt: skip
+        start_bot(
+            acc_url=acc.url,
+            slack_api_url=slack.api_url,
+            database_url=url,
+            watcher=True,
+            ACCBOT_POLL_SECONDS=1,
+        )  # fmt: skip
         for _ in range(2)
     ]
     sender = SlackSender(bots[0].events_url, SIGNING_SECRET, slack.response_url())

@@ -56,7 +56,10 @@ def values(
         state["agent"] = {"value": {"type": "plain_text_input", "value": agent}}
     if chosen is not None:
         state["files"] = {
-            "value": {"type": "multi_static_select", "selected_options": [{"value": c} for c in chosen]}
+            "value": {
+                "type": "multi_static_select",
+                "selected_options": [{"value": c} for c in chosen],
+            }
         }
     return state
 
@@ -101,7 +104,9 @@ def test_start_with_form_opens_a_form_filled_in_with_the_typed_options(send, sla
     assert audit_rows(bot) == []
 
 
-def test_submitting_the_form_starts_the_run_and_announces_it_like_the_command(send, slack, acc, bot):
+def test_submitting_the_form_starts_the_run_and_announces_it_like_the_command(
+    send, slack, acc, bot
+):
     view = open_form(send, slack, f"start {QUICK} --form", channel="COPS")
     response = submit(
         send, view, values(params="city=New York\nlimit = 10", level="3", options=["test", "multi"])

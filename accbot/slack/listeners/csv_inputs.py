@@ -53,6 +53,8 @@ def register(app: App, services: Services) -> None:
         actor = Actor(user_id=user["id"], channel_id=target.channel_id, name=user.get("username"))
         name, rows = submitted(view)
         command = UploadCsvInput(target.agent_path, target.agent_id, name, CsvText(rows))
-        run_and_deliver(command, actor, services, client=client, respond=respond_by_web_api(actor, client))
+        run_and_deliver(
+            command, actor, services, client=client, respond=respond_by_web_api(actor, client)
+        )
 
     app.view(ids.CSV_MODAL)(ack=ack_csv, lazy=[run_csv])

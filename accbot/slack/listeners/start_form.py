@@ -104,7 +104,9 @@ def register(app: App, services: Services) -> None:
         respond = respond_by_web_api(actor, client)
         run_and_deliver(_command(choices), actor, services, client=client, respond=respond)
 
-    def click_start(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def click_start(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         # The form must open with this click's trigger_id (valid 3 seconds): the work
         # runs here rather than in a lazy listener queued behind slow ACC calls.
         ack()
@@ -112,11 +114,21 @@ def register(app: App, services: Services) -> None:
         actor = actor_from(body)
         path = (action.get("value") or "").strip()
         if not path:
-            tell(actor, ":warning: That button carries no usable value.", client=client, respond=respond)
+            tell(
+                actor,
+                ":warning: That button carries no usable value.",
+                client=client,
+                respond=respond,
+            )
             return
         command = OpenStartForm(agent_path=path)
         run_and_deliver(
-            command, actor, services, client=client, respond=respond, trigger_id=body.get("trigger_id")
+            command,
+            actor,
+            services,
+            client=client,
+            respond=respond,
+            trigger_id=body.get("trigger_id"),
         )
 
     app.view(ids.START_MODAL)(ack=ack_start, lazy=[run_start])

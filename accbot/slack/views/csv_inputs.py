@@ -34,7 +34,11 @@ class CsvTarget:
 
     def dumps(self) -> str:
         return json.dumps(
-            {"agent_path": self.agent_path, "agent_id": self.agent_id, "channel_id": self.channel_id}
+            {
+                "agent_path": self.agent_path,
+                "agent_id": self.agent_id,
+                "channel_id": self.channel_id,
+            }
         )
 
     @classmethod
@@ -54,7 +58,9 @@ def csv_modal(result: CsvForm, actor: Actor) -> dict:
         private_metadata=target.dumps(),
         blocks=[
             SectionBlock(
-                text=fmt.truncate(f"CSV input data for agent `{fmt.escape(result.agent_path)}`", 3000)
+                text=fmt.truncate(
+                    f"CSV input data for agent `{fmt.escape(result.agent_path)}`", 3000
+                )
             ),
             InputBlock(
                 block_id=NAME_BLOCK,

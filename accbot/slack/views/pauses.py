@@ -52,7 +52,10 @@ def ids_line(pause: PauseView) -> str:
 
 def resume_button(pause: PauseView) -> ButtonElement:
     return ButtonElement(
-        text="Turn back on now", action_id=ids.PAUSE_RESUME, value=str(pause.pause_id), style="primary"
+        text="Turn back on now",
+        action_id=ids.PAUSE_RESUME,
+        value=str(pause.pause_id),
+        style="primary",
     )
 
 
@@ -77,10 +80,14 @@ def render_pause_started(result: PauseStarted, actor: Actor) -> Reply:
     if result.already_off:
         notes.append(f"{result.already_off} already off, left off")
     if result.failed:
-        notes.append("ACC would not turn off " + ", ".join(f"`{fmt.escape(s)}`" for s in result.failed))
+        notes.append(
+            "ACC would not turn off " + ", ".join(f"`{fmt.escape(s)}`" for s in result.failed)
+        )
     blocks: list[Any] = [SectionBlock(text=fmt.truncate(text, 3000))]
     if notes:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.truncate(" · ".join(notes), 3000))]))
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=fmt.truncate(" · ".join(notes), 3000))])
+        )
     blocks.append(_buttons(pause))
     return Reply(text=text, blocks=blocks, announce=True)
 
@@ -125,9 +132,13 @@ def reminder_message(pause: PauseView) -> Reply:
 
 def render_pause_extended(result: PauseExtended, actor: Actor) -> Reply:
     pause = result.pause
-    text = f"<@{actor.user_id}> extended the pause of {what(pause)} until {fmt.when(pause.ends_at)}."
+    text = (
+        f"<@{actor.user_id}> extended the pause of {what(pause)} until {fmt.when(pause.ends_at)}."
+    )
     return Reply(
-        text=text, blocks=[SectionBlock(text=fmt.truncate(text, 3000)), _buttons(pause)], announce=True
+        text=text,
+        blocks=[SectionBlock(text=fmt.truncate(text, 3000)), _buttons(pause)],
+        announce=True,
     )
 
 

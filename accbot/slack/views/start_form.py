@@ -140,7 +140,9 @@ def start_modal(result: StartForm, actor: Actor) -> dict:
     blocks.append(
         InputBlock(
             block_id=OTHER_FILES_BLOCK,
-            label="Other input files (names, comma-separated)" if known else "Input files (names, comma-separated)",
+            label="Other input files (names, comma-separated)"
+            if known
+            else "Input files (names, comma-separated)",
             optional=True,
             element=PlainTextInputElement(
                 action_id=VALUE, initial_value=", ".join(typed) or None, placeholder="a.csv, b.txt"
@@ -148,9 +150,7 @@ def start_modal(result: StartForm, actor: Actor) -> dict:
         )
     )
     levels = [_option(text, str(level)) for level, text in LOG_LEVELS.items()]
-    initial_level = (
-        levels[defaults.log_level] if defaults.log_level in LOG_LEVELS else None
-    )
+    initial_level = levels[defaults.log_level] if defaults.log_level in LOG_LEVELS else None
     blocks.append(
         InputBlock(
             block_id=LOG_LEVEL_BLOCK,
@@ -174,7 +174,9 @@ def start_modal(result: StartForm, actor: Actor) -> dict:
             block_id=OPTIONS_BLOCK,
             label="Options",
             optional=True,
-            element=CheckboxesElement(action_id=VALUE, options=options, initial_options=initial or None),
+            element=CheckboxesElement(
+                action_id=VALUE, options=options, initial_options=initial or None
+            ),
         )
     )
     blocks.append(
