@@ -1,8 +1,12 @@
 """Reading the zip archives ACC returns for logs and data (``api/run/{id}/log`` etc.).
 
 ACC compresses every log and backup download. Slack shows a few lines, not a file, so
-these helpers list an archive, read one text member (bounded in size, so a huge or
-hostile archive cannot exhaust memory) and pick out the lines worth showing.
+these helpers list an archive, read one text member and pick out the lines worth showing.
+
+A log can be enormous while its zip is small (256 MiB of log lines deflate to under
+1 MiB), and the watcher reads one for every failure alert, so a member is never
+decompressed whole: at most ``MAX_EXCERPT_BYTES`` of it are inflated, in chunks, from
+its start, and the sizes the archive declares are checked before anything is read.
 """
 
 from __future__ import annotations
@@ -11,14 +15,17 @@ import io
 import re
 import zipfile
 import zlib
-from collections import deque
 from dataclasses import dataclass
 
-from accbot.acc.errors import InvalidResponse
+from accbot.backend.errors import InvalidResponse
 
 TEXT_SUFFIXES = (".log", ".txt", ".csv")
-DEFAULT_MAX_TEXT_BYTES = 2 * 1024 * 1024
-TRUNCATION_MARK = "[… earlier output truncated …]"
+MiB = 1024 * 1024
+# The most of any one log that is decompressed to quote from it (CPU and memory stay
+# small however large the log); the rest is never inflated.
+MAX_EXCERPT_BYTES = 2 * MiB
+DEFAULT_MAX_TEXT_BYTES = MAX_EXCERPT_BYTES
+TRUNCATION_MARK = "[… the rest of the log was not read …]"
 MAX_LINE_CHARS = 500
 _READ_CHUNK = 64 * 1024
 
@@ -66,28 +73,59 @@ def list_files(data: bytes) -> list[ZipEntry]:
         return [ZipEntry(i.filename, i.file_size) for i in archive.infolist() if not i.is_dir()]
 
 
-def read_text(
-    data: bytes, name: str | None = None, *, max_bytes: int = DEFAULT_MAX_TEXT_BYTES
-) -> str:
+@dataclass(frozen=True)
+class LogText:
+    """The start of one archive member as text, and whether that is all of it."""
+
+    name: str
+    text: str
+    size: int  # uncompressed bytes, as the archive declares them
+    truncated: bool
+
+
+def read_log(
+    data: bytes, name: str | None = None, *, max_bytes: int = MAX_EXCERPT_BYTES
+) -> LogText:
     """Decode one member as text: ``name``, or the first .log/.txt/.csv file.
 
-    A member longer than ``max_bytes`` keeps only its end (where a failing run's last
-    errors are), after a truncation mark. Invalid UTF-8 is replaced, a BOM dropped.
+    At most ``max_bytes`` are decompressed, from the start of the member; a longer one
+    is cut at its last whole line and ends with ``TRUNCATION_MARK``. Invalid UTF-8 is
+    replaced, a BOM dropped.
     """
     with _open(data) as archive:
         info = _pick(archive, name)
+        _check_sizes(info, len(data))
         try:
             with archive.open(info) as member:
-                raw, truncated = _read_tail(member, max_bytes)
+                raw = _read_head(member, max_bytes + 1)
         # zipfile raises NotImplementedError for a compression method it lacks and
         # RuntimeError for an encrypted member: both mean "this archive is unreadable"
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
             raise BadArchive(f"cannot read {info.filename!r} from ACC's archive: {exc}") from exc
+    # the declared size may lie: what was actually inflated decides as well
+    truncated = len(raw) > max_bytes or info.file_size > max_bytes
+    raw = raw[:max_bytes]
     text = raw.decode("utf-8-sig", errors="replace")
     if truncated:
-        # The cut may fall inside a line; drop that partial first line.
-        text = TRUNCATION_MARK + "\n" + text.split("\n", 1)[-1]
-    return text
+        # The cut may fall inside a line; drop that partial last line.
+        head, newline, _ = text.rpartition("\n")
+        text = (head + newline if newline else "") + TRUNCATION_MARK + "\n"
+    return LogText(info.filename, text, info.file_size, truncated)
+
+
+def read_text(
+    data: bytes, name: str | None = None, *, max_bytes: int = MAX_EXCERPT_BYTES
+) -> str:
+    """The text of :func:`read_log` alone."""
+    return read_log(data, name, max_bytes=max_bytes).text
+
+
+def _check_sizes(info: zipfile.ZipInfo, archive_bytes: int) -> None:
+    """Refuse a member whose declared sizes cannot be true before inflating any of it."""
+    if info.compress_size > archive_bytes or info.file_size < 0 or info.compress_size < 0:
+        raise BadArchive(
+            f"ACC's archive declares {info.filename!r} larger than the archive itself"
+        )
 
 
 def _pick(archive: zipfile.ZipFile, name: str | None) -> zipfile.ZipInfo:
@@ -103,36 +141,36 @@ def _pick(archive: zipfile.ZipFile, name: str | None) -> zipfile.ZipInfo:
     raise EntryNotFound("ACC's archive holds no .log, .txt or .csv file", name=None)
 
 
-def _read_tail(member: io.BufferedIOBase, max_bytes: int) -> tuple[bytes, bool]:
-    """Stream a member, keeping at most its last ``max_bytes`` bytes in memory."""
-    kept: deque[bytes] = deque()
+def _read_head(member: io.BufferedIOBase, limit: int) -> bytes:
+    """At most ``limit`` bytes from the start of a member, inflated a chunk at a time."""
+    chunks: list[bytes] = []
     size = 0
-    truncated = False
-    while chunk := member.read(_READ_CHUNK):
-        kept.append(chunk)
+    while size < limit and (chunk := member.read(min(_READ_CHUNK, limit - size))):
+        chunks.append(chunk)
         size += len(chunk)
-        while size - len(kept[0]) >= max_bytes:
-            size -= len(kept.popleft())
-            truncated = True
-    raw = b"".join(kept)
-    if len(raw) > max_bytes:
-        raw = raw[-max_bytes:]
-        truncated = True
-    return raw, truncated
+    return b"".join(chunks)
 
 
 def error_lines(text: str, limit: int = 20) -> list[str]:
     """Lines that mention an error, exception or failure: trimmed, each shown once.
 
-    Lines that differ only in a leading timestamp count as the same line.
+    Lines that differ only in a leading timestamp count as the same line. The text is
+    searched as a whole and only the lines with a hit are looked at, so a few MiB of
+    ordinary log lines cost one regex scan, not one per line.
     """
     found: list[str] = []
     seen: set[str] = set()
-    for line in text.splitlines():
+    next_line = 0
+    for match in _ERROR_WORDS.finditer(text):
         if len(found) >= limit:
             break
-        stripped = line.strip()
-        if not stripped or not _ERROR_WORDS.search(_NONE_COUNTED.sub("", stripped)):
+        if match.start() < next_line:
+            continue  # another hit on a line already looked at
+        start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+        end = _line_end(text, match.end())
+        next_line = end + 1
+        stripped = text[start:end].strip()
+        if not _ERROR_WORDS.search(_NONE_COUNTED.sub("", stripped)):
             continue
         key = _LINE_PREFIX.sub("", stripped).lower()
         if key in seen:
@@ -140,6 +178,12 @@ def error_lines(text: str, limit: int = 20) -> list[str]:
         seen.add(key)
         found.append(_clip(stripped))
     return found
+
+
+def _line_end(text: str, position: int) -> int:
+    """Where the line holding ``position`` ends (a \\n, a lone \\r, or the end of text)."""
+    ends = [i for i in (text.find("\n", position), text.find("\r", position)) if i >= 0]
+    return min(ends) if ends else len(text)
 
 
 def tail(text: str, lines: int = 20) -> list[str]:

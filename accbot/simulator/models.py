@@ -115,6 +115,8 @@ class RunEntry:
     started: datetime
     agent_name: str
     log_text: str | None = None
+    # A ready-made log archive served as it is (a test's huge or hostile zip).
+    log_archive: bytes | None = None
     data_files: dict[str, bytes] = field(default_factory=dict)
     progress: Progress | None = None
     delete_inputs: list[str] = field(default_factory=list)

@@ -124,7 +124,11 @@ def build_routes(state: SimState) -> list[Route]:
         return ok()
 
     async def run_log(request: Request) -> Response:
-        name, text = state.run_log(guid_param(request, "runId"))
+        run_id = guid_param(request, "runId")
+        archive = state.run_log_archive(run_id)
+        if archive is not None:
+            return Response(archive, media_type="application/zip")
+        name, text = state.run_log(run_id)
         return Response(zip_files({name: text.encode()}), media_type="application/zip")
 
     async def run_backup(request: Request) -> Response:

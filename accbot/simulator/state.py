@@ -384,6 +384,7 @@ class SimState:
         agent_id = entry.data["agentId"]
         entry.started = started
         entry.log_text = None
+        entry.log_archive = None
         entry.data_files = {}
         entry.progress = Progress(self.run_duration, self._next_outcome(agent_id))
         entry.data.update(
@@ -543,6 +544,16 @@ class SimState:
                 entry.agent_name, entry.started, data["status"], 0, data["logLevel"]
             )
             return data["logPath"], text
+
+    def set_run_log_archive(self, run_history_id: str, archive: bytes) -> None:
+        """Serve ``archive`` as it is for the run's log (e.g. a zip bomb, a huge log)."""
+        with self._lock:
+            self._require_run(run_history_id).log_archive = archive
+
+    def run_log_archive(self, run_history_id: str) -> bytes | None:
+        """The ready-made log archive set for the run, if any."""
+        with self._lock:
+            return self._require_run(run_history_id).log_archive
 
     def run_data(self, run_history_id: str) -> dict[str, bytes]:
         """The run's exported data files (empty while running or when it exported none)."""

@@ -7,12 +7,14 @@ import pytest
 
 from accbot.acc.errors import InvalidResponse
 from accbot.acc.zips import (
+    MAX_EXCERPT_BYTES,
     TRUNCATION_MARK,
     BadArchive,
     EntryNotFound,
     ZipEntry,
     error_lines,
     list_files,
+    read_log,
     read_text,
     tail,
 )
@@ -60,15 +62,47 @@ def test_read_text_drops_a_bom_and_replaces_bad_bytes():
     assert read_text(data) == "name\n café \ufffd end\n"
 
 
-def test_read_text_keeps_the_end_of_a_long_member():
+def test_a_long_member_is_read_only_up_to_the_cap_from_its_start():
     lines = [f"line {i}" for i in range(50_000)]
     data = make_zip({"big.log": "\n".join(lines) + "\nFATAL error at the end\n"})
-    text = read_text(data, max_bytes=10_000)
-    assert text.startswith(TRUNCATION_MARK + "\n")
-    assert text.endswith("FATAL error at the end\n")
-    assert len(text.encode()) <= 10_000 + len(TRUNCATION_MARK) + 1
+    log = read_log(data, max_bytes=10_000)
+    assert log.truncated and log.name == "big.log"
+    assert log.size > 300_000
+    assert log.text.startswith("line 0\nline 1\n")
+    assert log.text.endswith("\n" + TRUNCATION_MARK + "\n")
+    assert "FATAL" not in log.text  # never inflated
+    assert len(log.text.encode()) <= 10_000 + len(TRUNCATION_MARK.encode()) + 1
     # the cut line is dropped: every remaining line is whole
-    assert all(line.startswith("line ") for line in text.splitlines()[1:-1])
+    body = log.text.splitlines()[:-1]
+    assert body == [f"line {i}" for i in range(len(body))]
+
+
+def test_the_default_cap_is_a_few_mib():
+    assert 1024 * 1024 <= MAX_EXCERPT_BYTES <= 8 * 1024 * 1024
+
+
+def test_a_member_that_inflates_past_its_declared_size_is_refused():
+    data = bytearray(make_zip({"run.log": "y" * 50_000}))
+    # lie in both size fields (local header at 22, central directory entry's at 24)
+    header = data.index(b"PK\x03\x04")
+    data[header + 22 : header + 26] = (100).to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")
+    with pytest.raises(BadArchive):
+        read_log(bytes(data), max_bytes=1000)
+
+
+def test_a_member_declaring_more_compressed_bytes_than_the_archive_holds_is_refused():
+    data = bytearray(make_zip({"run.log": LOG}))
+    central = data.index(b"PK\x01\x02")
+    data[central + 20 : central + 24] = (10**9).to_bytes(4, "little")
+    with pytest.raises(BadArchive, match="larger than the archive"):
+        read_text(bytes(data))
+
+
+def test_error_lines_are_found_across_crlf_and_lone_cr_line_ends():
+    text = "ok\r\nError one\r\nfine\rexception two\rlast failed\n"
+    assert error_lines(text) == ["Error one", "exception two", "last failed"]
 
 
 def test_a_member_of_exactly_the_cap_is_not_truncated():
