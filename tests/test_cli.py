@@ -336,3 +336,27 @@ def test_an_agent_pause_asks_for_yes_and_then_pauses_the_schedules_that_are_on(c
     assert code == 0
     assert text.startswith(f"Turned off 1 schedule of {QUICK} until ")
     assert acc.state.schedule(SCHEDULE)["isEnabled"] is False
+
+
+def test_data_of_a_run_without_backup_data_prints_what_acc_said(cli, acc):
+    failed = acc.state.add_run("a2f22850-7c88-4e05-a30a-004aa980ee6c", 5, errors=1, data_files={})
+    run_id = failed["agentRunHistoryId"]
+    code, out, err = cli("data", run_id)
+    assert code != 0
+    assert f"No backup data stored for agent run {run_id}" in err
+    assert f"ACC has no run {run_id}" not in out + err
+
+
+def test_data_over_the_download_limit_saves_nothing_and_says_so(cli, acc, services, tmp_path):
+    import os
+
+    services.acc.max_download_bytes = 64 * 1024
+    run_id = acc.state.add_run(
+        "a2f22850-7c88-4e05-a30a-004aa980ee6c", 4, data_files={"big.bin": os.urandom(200_000)}
+    )["agentRunHistoryId"]
+    folder = tmp_path / "out"
+    code, out, _ = cli("data", run_id, "--out", str(folder))
+    assert code == 0
+    assert "too large to fetch and upload" in out
+    assert "nothing was saved" in out
+    assert not folder.exists() or list(folder.iterdir()) == []

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import PurePath, PureWindowsPath
+from pathlib import PurePath
 from types import TracebackType
 from typing import Any
 
@@ -47,6 +47,7 @@ from accbot.acc.models import (
     ServerStatus,
     StartRequest,
     StartResult,
+    safe_file_name,
 )
 from accbot.backend.errors import InvalidResponse, NotFound, status_error
 from accbot.backend.retry import DEFAULT_BACKOFF_SECONDS, DEFAULT_RETRIES, RetryPolicy
@@ -81,30 +82,23 @@ __all__ = [
 ]
 
 
-def safe_file_name(name: str) -> str:
-    """The last component of ``name`` (``a/../b.csv`` and ``C:\\x\\b.csv`` give ``b.csv``).
-
-    File names go to ACC as input file names and inside ``inputFiles``; a path in one
-    could point ACC elsewhere on its disk. Control characters and quotes are dropped.
-    """
-    base = PureWindowsPath(PurePath(str(name)).name).name
-    base = "".join(c for c in base if ord(c) >= 32 and c not in '"<>|:*?')
-    base = base.strip().strip(".")
-    if not base:
-        raise ValueError(f"{name!r} is not a usable file name")
-    return base
-
-
 class UnsupportedInputFile(ValueError):
     """An input file whose extension ACC does not accept (only .csv, .txt and .zip)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, reason: str | None = None) -> None:
         super().__init__(
-            f"{name!r} cannot be uploaded: ACC accepts only "
-            + ", ".join(ALLOWED_INPUT_SUFFIXES)
-            + " input files"
+            f"{name!r} cannot be uploaded: "
+            + (reason or "ACC accepts only " + ", ".join(ALLOWED_INPUT_SUFFIXES) + " input files")
         )
         self.name = name
+
+
+def _upload_name(name: str) -> str:
+    """The safe basename ACC is sent, or ``UnsupportedInputFile`` when nothing is left."""
+    try:
+        return safe_file_name(name)
+    except ValueError:
+        raise UnsupportedInputFile(name, "it is not a usable file name") from None
 
 
 class AccClient:
@@ -383,7 +377,7 @@ class AccClient:
             "POST",
             "api/input/agent/{id}/csv",
             id=agent_id,
-            params={"name": name},
+            params={"name": _upload_name(name)},
             content=text.encode("utf-8"),
             headers={"Content-Type": "text/plain; charset=utf-8"},
             what=f"agent {agent_id}",
@@ -394,10 +388,12 @@ class AccClient:
             raise ValueError("no input files to upload")
         parts = []
         for name, data in files:
-            suffix = PurePath(name).suffix.lower()
+            # only a basename goes to ACC: "../x.csv" must not name a place on its disk
+            safe = _upload_name(name)
+            suffix = PurePath(safe).suffix.lower()
             if suffix not in ALLOWED_INPUT_SUFFIXES:
                 raise UnsupportedInputFile(name)
-            parts.append((UPLOAD_FIELD_NAME, (name, data, INPUT_CONTENT_TYPES[suffix])))
+            parts.append((UPLOAD_FIELD_NAME, (safe, data, INPUT_CONTENT_TYPES[suffix])))
         self._call(
             "POST", "api/input/agent/{id}/files", id=agent_id, files=parts, what=f"agent {agent_id}"
         )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
+from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
 from accbot.acc.dotnet import parse_datetime, parse_timespan
@@ -344,7 +345,7 @@ class StartRequest:
             "logLevel": self.log_level,
             "isProductionRun": self.is_production_run,
             "inputParameters": encode_input_parameters(self.input_parameters),
-            "inputFiles": list(self.input_files) if self.input_files else None,
+            "inputFiles": [safe_file_name(n) for n in self.input_files] if self.input_files else None,
             "isDeleteInputFilesOnCompleted": self.is_delete_input_files_on_completed,
             "useMultipleSessions": self.use_multiple_sessions,
             "isSynchronous": self.is_synchronous,
@@ -373,7 +374,7 @@ class JobStartRequest:
             "logLevel": self.log_level,
             "isProductionRun": self.is_production_run,
             "inputParameters": encode_input_parameters(self.input_parameters),
-            "inputFiles": list(self.input_files) if self.input_files else None,
+            "inputFiles": [safe_file_name(n) for n in self.input_files] if self.input_files else None,
             "isDeleteInputFilesOnCompleted": self.is_delete_input_files_on_completed,
         }
         return {k: v for k, v in body.items() if v is not None}
@@ -478,3 +479,18 @@ def usage_percent(usages: str | None) -> float | None:
 
 # The input file types ACC's upload endpoint takes; Slack's file input offers only these.
 ALLOWED_INPUT_SUFFIXES = (".csv", ".txt", ".zip")
+
+
+def safe_file_name(name: str) -> str:
+    """The last component of ``name`` (``a/../b.csv`` and ``C:\\x\\b.csv`` give ``b.csv``).
+
+    File names go to ACC as input file names and inside ``inputFiles``; a path in one
+    could point ACC elsewhere on its disk. Control characters and quotes are dropped.
+    """
+    base = PureWindowsPath(PurePath(str(name)).name).name
+    base = "".join(c for c in base if ord(c) >= 32 and c not in '"<>|:*?')
+    base = base.strip().strip(".")
+    if not base:
+        raise ValueError(f"{name!r} is not a usable file name")
+    return base
+

@@ -3,7 +3,7 @@ fetch a job run's logs or data, and set the status of an agent's latest job."""
 
 from __future__ import annotations
 
-from accbot.acc.errors import NotFound
+from accbot.acc.errors import NotFound, ResponseTooLarge
 from accbot.acc.models import JobStartRequest, JobStatus
 from accbot.actions.common import agent_label, resolve_agent
 from accbot.actions.context import Actor, Services
@@ -11,7 +11,7 @@ from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
 from accbot.actions.phrases import Code, pairs, say
 from accbot.actions.results import FileResult, JobDetail, JobList, Mutation
-from accbot.actions.runs import data_file, log_file
+from accbot.actions.runs import data_file, log_file, too_large_file
 from accbot.commands.model import (
     JobData,
     JobLogs,
@@ -87,24 +87,30 @@ def list_job_runs(command: ListJobRuns, actor: Actor, services: Services) -> Job
 
 
 def job_logs(command: JobLogs, actor: Actor, services: Services) -> FileResult:
-    data = services.acc.get_job_logs(command.job_run_id)
-    return log_file(
-        f"Logs of job run {command.job_run_id}", f"job-logs-{command.job_run_id}.zip", data
-    )
+    title = f"Logs of job run {command.job_run_id}"
+    filename = f"job-logs-{command.job_run_id}.zip"
+    try:
+        data = services.acc.get_job_logs(command.job_run_id)
+    except ResponseTooLarge as exc:
+        return too_large_file(title, filename, exc)
+    return log_file(title, filename, data)
 
 
 def job_data(command: JobData, actor: Actor, services: Services) -> FileResult:
+    title = f"Data of job run {command.job_run_id}"
+    filename = f"job-data-{command.job_run_id}.zip"
     try:
         data = services.acc.get_job_data(command.job_run_id)
-    except NotFound:
-        # ACC answers 404 both for an unknown job run and for one that stored no data.
+    except ResponseTooLarge as exc:
+        return too_large_file(title, filename, exc)
+    except NotFound as exc:
+        # ACC answers 404 both for an unknown job run and for one that stored no data:
+        # its own words say which
         raise InvalidInput(
-            say("ACC has no data for job run ", Code(command.job_run_id),
-                ": no such job run, or its runs stored no data.")
+            say("ACC has no data for job run ", Code(command.job_run_id), ": ",
+                exc.detail or "no such job run, or its runs stored no data.")
         ) from None  # fmt: skip
-    return data_file(
-        f"Data of job run {command.job_run_id}", f"job-data-{command.job_run_id}.zip", data
-    )
+    return data_file(title, filename, data)
 
 
 def set_job_status(

@@ -66,6 +66,9 @@ class FileResult(Result):
     summary: str
     quoted_lines: list[str] = field(default_factory=list)
     files_inside: list[str] = field(default_factory=list)
+    # Over the ACC client's download limit: ``content`` is empty, nothing is uploaded
+    # or saved, and ``summary`` says so.
+    too_large: bool = False
 
 
 @dataclass(frozen=True)

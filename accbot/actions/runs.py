@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from accbot.acc import zips
-from accbot.acc.errors import NotFound
+from accbot.acc.errors import NotFound, ResponseTooLarge
 from accbot.acc.models import AgentRun, RunMethod, StartRequest
 from accbot.actions.common import agent_label, resolve_agent
 from accbot.actions.context import Actor, Services
@@ -98,24 +98,54 @@ def retry_run(
 
 
 def show_log(command: ShowLog, actor: Actor, services: Services) -> FileResult:
-    data = services.acc.get_run_log(command.run_id)
-    return _log_file(f"Log of run {command.run_id}", f"log-{command.run_id}.zip", data)
+    title, filename = f"Log of run {command.run_id}", f"log-{command.run_id}.zip"
+    try:
+        data = services.acc.get_run_log(command.run_id)
+    except ResponseTooLarge as exc:
+        return too_large_file(title, filename, exc)
+    return _log_file(title, filename, data)
 
 
 def get_data(command: GetData, actor: Actor, services: Services) -> FileResult:
-    data = services.acc.get_run_data(command.run_id)
-    return data_file(f"Data of run {command.run_id}", f"data-{command.run_id}.zip", data)
+    title, filename = f"Data of run {command.run_id}", f"data-{command.run_id}.zip"
+    try:
+        data = services.acc.get_run_data(command.run_id)
+    except ResponseTooLarge as exc:
+        return too_large_file(title, filename, exc)
+    return data_file(title, filename, data)
+
+
+def too_large_file(title: str, filename: str, exc: ResponseTooLarge) -> FileResult:
+    """A download over the ACC client's byte limit: nothing to upload, and why."""
+    return FileResult(
+        title=title,
+        filename=filename,
+        content=b"",
+        summary=(
+            f"the file is larger than {_mib(exc.limit)}, too large to fetch and upload here; "
+            "download it from ACC's web portal"
+        ),
+        too_large=True,
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / zips.MiB:.0f} MiB" if size >= zips.MiB else f"{size:,} bytes"
 
 
 def _log_file(title: str, filename: str, data: bytes) -> FileResult:
     entries = zips.list_files(data)
-    text = zips.read_text(data) if entries else ""
+    log = zips.read_log(data) if entries else None
+    text = log.text if log is not None else ""
     errors = zips.error_lines(text, limit=QUOTED_LOG_LINES)
     quoted = errors or zips.tail(text, lines=QUOTED_LOG_LINES)
+    cut = ""
+    if log is not None and log.truncated:
+        cut = f" (only its first {_mib(zips.MAX_EXCERPT_BYTES)} of {_mib(log.size)} were read)"
     summary = (
-        f"{len(errors)} error line(s) in the log"
+        f"{len(errors)} error line(s) in the log{cut}"
         if errors
-        else "No error lines in the log; its last lines:"
+        else f"No error lines in the log{cut}; its last lines:"
     )
     return FileResult(
         title=title,
@@ -177,15 +207,14 @@ def start_agent(
     outcome, timed_out = follow_run(services, started.run_ids[0], command.wait_seconds)
     data = None
     if outcome is not None and not timed_out and outcome.status.name == "SUCCEEDED":
+        title = f"Data of run {outcome.run_history_id}"
+        filename = f"data-{outcome.run_history_id}.zip"
         try:
-            blob = services.acc.get_run_data(outcome.run_history_id)
-            data = data_file(
-                f"Data of run {outcome.run_history_id}",
-                f"data-{outcome.run_history_id}.zip",
-                blob,
-            )
+            data = data_file(title, filename, services.acc.get_run_data(outcome.run_history_id))
         except NotFound:
             data = None  # the agent stores no backup data; the outcome still stands
+        except ResponseTooLarge as exc:
+            data = too_large_file(title, filename, exc)
     verb = "is still running after" if timed_out else "finished:"
     return StartedRun(
         agent_path=command.agent_path,

@@ -174,6 +174,8 @@ def render_run(result: r.RunDetail, term: Terminal) -> list[str]:
 
 
 def render_file(result: r.FileResult, term: Terminal) -> list[str]:
+    if result.too_large:
+        return [f"{result.title}: {result.summary}; nothing was saved"]
     term.folder.mkdir(parents=True, exist_ok=True)
     target = term.folder / Path(result.filename).name
     target.write_bytes(result.content)

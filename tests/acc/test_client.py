@@ -277,6 +277,34 @@ def test_other_input_file_types_are_refused_before_sending(router, acc, name):
     assert route.call_count == 0
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [("../../etc/x.csv", "x.csv"), ("C:\\temp\\..\\in.txt", "in.txt"), ("dir/a.zip", "a.zip")],
+)
+def test_only_a_basename_of_an_input_file_reaches_acc(router, acc, sent, stored):
+    files = router.post(f"input/agent/{AGENT_ID}/files").respond(200)
+    csv = router.post(f"input/agent/{AGENT_ID}/csv").respond(200)
+    acc.upload_input_files(AGENT_ID, [(sent, b"x")])
+    acc.upload_input_csv(AGENT_ID, sent, "URL\nx")
+    assert f'filename="{stored}"'.encode() in files.calls.last.request.content
+    assert b".." not in files.calls.last.request.content
+    assert csv.calls.last.request.url.params["name"] == stored
+
+
+@pytest.mark.parametrize("name", ["..", ".", "/", "a/.."])
+def test_a_file_name_with_nothing_usable_left_is_refused_before_sending(router, acc, name):
+    route = router.post(f"input/agent/{AGENT_ID}/files").respond(200)
+    with pytest.raises(UnsupportedInputFile, match="not a usable file name"):
+        acc.upload_input_files(AGENT_ID, [(name, b"x")])
+    assert route.call_count == 0
+
+
+def test_input_file_names_in_a_start_are_reduced_to_basenames(router, acc):
+    route = router.post(f"agent/{AGENT_ID}/cluster/start").respond(200, text=samples.START_RESULT)
+    acc.start_agent(AGENT_ID, StartRequest(input_files=["../secret/a.csv", "b.csv"]))
+    assert body(route)["inputFiles"] == ["a.csv", "b.csv"]
+
+
 def test_server_check_posts_the_document_body(router, acc):
     route = router.post("server/check").respond(200, text=samples.SERVER_STATUS)
     status = acc.check_server(

@@ -481,3 +481,17 @@ def test_nothing_listening_is_unreachable():
     ) as client:
         with pytest.raises(BackendUnreachable):
             client.get_agent(QUICK_PATH)
+
+
+def test_a_download_over_the_limit_stops_with_response_too_large(acc_simulator, fresh_agent):
+    import os
+
+    from accbot.acc.errors import ResponseTooLarge
+
+    _, agent_id = fresh_agent
+    run = acc_simulator.state.add_run(agent_id, 4, data_files={"big.bin": os.urandom(300_000)})
+    with AccClient(acc_simulator.url, "test-token", max_download_bytes=100_000) as client:
+        with pytest.raises(ResponseTooLarge) as info:
+            client.get_run_data(run["agentRunHistoryId"])
+        assert info.value.limit == 100_000
+        assert zips.list_files(client.get_run_log(run["agentRunHistoryId"]))  # small ones pass

@@ -62,4 +62,5 @@ def test_a_256_mib_log_is_excerpted_with_little_memory_and_cpu(
     assert report["peak_growth_kib"] < PEAK_GROWTH_LIMIT_KIB, report
     assert report["cpu_seconds"] < CPU_LIMIT_SECONDS, report
     assert any("Error in command 'Extract price'" in line for line in report["quoted_lines"])
+    assert "(only its first 2 MiB of 256 MiB were read)" in report["summary"]
     assert report["uploaded_bytes"] == len(huge_log_zip)  # the whole zip still goes to Slack

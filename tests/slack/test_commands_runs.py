@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 
 from tests.support.bot import ACC_TOKEN, BOT_TOKEN, OPERATOR, VIEWER
@@ -168,6 +169,17 @@ def test_data_of_a_run_without_backup_data_says_what_acc_said(send, slack, acc):
     assert "ACC has no data of run" in answer["text"]
     assert f"ACC has no run {run_id}" not in answer["text"]  # the run exists
     assert slack.count("files.getUploadURLExternal") == 0
+
+
+def test_data_over_the_download_limit_is_not_uploaded_and_the_reply_says_so(bot, send, slack, acc):
+    bot.services.acc.max_download_bytes = 64 * 1024
+    run = acc.state.add_run(QUICK_ID, 4, data_files={"big.bin": os.urandom(200_000)})
+    send.command(f"data {run['agentRunHistoryId']}")
+    [answer] = slack.wait_for_response()
+    assert "larger than 65,536 bytes, too large to fetch and upload" in answer["text"]
+    assert "ACC's web portal" in blocks_text(answer)
+    assert slack.count("files.getUploadURLExternal") == 0
+    assert slack.uploads == {}
 
 
 def test_the_restart_button_runs_the_same_action_as_the_command(send, slack, acc):

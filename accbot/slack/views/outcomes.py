@@ -64,9 +64,18 @@ def render_started(result: r.StartedRun, actor: Actor) -> Reply:
             )
         )
         blocks.append(run_buttons(run))
-    if result.data is not None:
+    if result.data is not None and result.data.too_large:
+        blocks.append(too_large_block(result.data))
+    elif result.data is not None:
         uploads.append(Upload(result.data.filename, result.data.content, result.data.title))
     return Reply(text=text, blocks=blocks, announce=True, uploads=uploads)
+
+
+def too_large_block(result: r.FileResult) -> SectionBlock:
+    """A file over the download limit: said instead of uploaded."""
+    return SectionBlock(
+        text=f":warning: *{fmt.escape(result.title)}* — {fmt.escape(result.summary)}."
+    )
 
 
 def quoted_block(lines: list[str]) -> str:
@@ -77,6 +86,10 @@ def quoted_block(lines: list[str]) -> str:
 
 
 def render_file(result: r.FileResult, actor: Actor) -> Reply:
+    if result.too_large:
+        return Reply(
+            text=fmt.escape(f"{result.title}: {result.summary}."), blocks=[too_large_block(result)]
+        )
     lines = [f"*{fmt.escape(result.title)}* — {fmt.escape(result.summary)}"]
     if result.quoted_lines:
         lines.append(quoted_block(result.quoted_lines))
