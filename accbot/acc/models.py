@@ -345,7 +345,9 @@ class StartRequest:
             "logLevel": self.log_level,
             "isProductionRun": self.is_production_run,
             "inputParameters": encode_input_parameters(self.input_parameters),
-            "inputFiles": [safe_file_name(n) for n in self.input_files] if self.input_files else None,
+            "inputFiles": [safe_file_name(n) for n in self.input_files]
+            if self.input_files
+            else None,
             "isDeleteInputFilesOnCompleted": self.is_delete_input_files_on_completed,
             "useMultipleSessions": self.use_multiple_sessions,
             "isSynchronous": self.is_synchronous,
@@ -374,7 +376,9 @@ class JobStartRequest:
             "logLevel": self.log_level,
             "isProductionRun": self.is_production_run,
             "inputParameters": encode_input_parameters(self.input_parameters),
-            "inputFiles": [safe_file_name(n) for n in self.input_files] if self.input_files else None,
+            "inputFiles": [safe_file_name(n) for n in self.input_files]
+            if self.input_files
+            else None,
             "isDeleteInputFilesOnCompleted": self.is_delete_input_files_on_completed,
         }
         return {k: v for k, v in body.items() if v is not None}
@@ -493,4 +497,3 @@ def safe_file_name(name: str) -> str:
     if not base:
         raise ValueError(f"{name!r} is not a usable file name")
     return base
-

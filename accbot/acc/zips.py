@@ -113,9 +113,7 @@ def read_log(
     return LogText(info.filename, text, info.file_size, truncated)
 
 
-def read_text(
-    data: bytes, name: str | None = None, *, max_bytes: int = MAX_EXCERPT_BYTES
-) -> str:
+def read_text(data: bytes, name: str | None = None, *, max_bytes: int = MAX_EXCERPT_BYTES) -> str:
     """The text of :func:`read_log` alone."""
     return read_log(data, name, max_bytes=max_bytes).text
 
@@ -123,9 +121,7 @@ def read_text(
 def _check_sizes(info: zipfile.ZipInfo, archive_bytes: int) -> None:
     """Refuse a member whose declared sizes cannot be true before inflating any of it."""
     if info.compress_size > archive_bytes or info.file_size < 0 or info.compress_size < 0:
-        raise BadArchive(
-            f"ACC's archive declares {info.filename!r} larger than the archive itself"
-        )
+        raise BadArchive(f"ACC's archive declares {info.filename!r} larger than the archive itself")
 
 
 def _pick(archive: zipfile.ZipFile, name: str | None) -> zipfile.ZipInfo:

@@ -133,6 +133,11 @@ class SasClient:
         return f"SasClient({self._backend.shown_url!r}, auth={mode})"
 
     @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy in use (the same as ACC's); tests may drop its waiting."""
+        return self._backend.retry
+
+    @property
     def on_request(self) -> RequestHook | None:
         return self._backend.on_request
 

@@ -403,6 +403,6 @@ def test_a_history_page_larger_than_the_byte_limit_is_refused(sas_sim: SasSim) -
     for _ in range(20):
         sas_sim.state.add_history(AGENT_ID, "completed")
     with token_client(sas_sim) as client:
-        client._backend.max_body_bytes = 512  # a page of 20 runs is several KiB
+        client._backend.max_body_bytes = 512  # noqa: SLF001  # a page of 20 runs is several KiB
         with pytest.raises(ResponseTooLarge):
             client.get_history(AGENT_ID, limit=20)

@@ -59,7 +59,9 @@ def test_the_clients_refuse_a_hostile_id_even_past_the_front_ends(bot, acc):
 
     actor = Actor(user_id=ADMIN, channel_id="COPS")
     with pytest.raises(InvalidId):
-        execute(ScheduleAction(schedule_id="..", action="delete"), actor, bot.services, confirmed=True)
+        execute(
+            ScheduleAction(schedule_id="..", action="delete"), actor, bot.services, confirmed=True
+        )
     with pytest.raises(InvalidId):
         execute(ListRuns(agent=AgentRef("sas", "..")), actor, bot.services)
     assert [r for r in acc.state.requests if r.method == "DELETE"] == []

@@ -171,3 +171,26 @@ def test_sas_agents_are_refused_by_acc_only_commands_before_any_call(send, acc):
     response = send.command(f"start sas:{SAS_AGENT}")
     assert "SAS agents" in response.text
     assert acc.sas.requests == []
+
+
+def test_sas_calls_are_counted_per_endpoint_like_acc_calls(send, slack, acc, bot):
+    import httpx
+
+    acc.add_sas_run("completed")
+    answer_to(send, slack, f"runs sas:{SAS_AGENT}")
+    text = httpx.get(f"{bot.url}/metrics").text
+    assert (
+        'accbot_sas_calls_total{endpoint="GET /catalog/bots/{id}/history",outcome="200"}' in text
+    )
+    assert 'accbot_sas_call_seconds_bucket{endpoint="GET /catalog/bots/{id}/history"' in text
+    sas_lines = "\n".join(line for line in text.splitlines() if "accbot_sas" in line)
+    assert SAS_AGENT not in sas_lines  # one label per endpoint, never one per agent
+
+
+def test_sas_server_errors_are_retried_like_acc_reads(send, slack, acc, bot):
+    acc.add_sas_run("completed")
+    bot.services.sas.retry.backoff = 0.0
+    acc.sas.fail_next(2, 503)
+    answer = answer_to(send, slack, f"runs sas:{SAS_AGENT}")
+    assert "completed" in everything(answer)
+    assert len(acc.sas.requests_to(HISTORY, "GET")) == 3
