@@ -71,14 +71,9 @@ def execute(
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise LookupError(f"no action handles {type(command).__name__}")
-    role = required_role(command)
+    actor = authorize(command, actor, services)
     mutating = is_mutating(command)
     name = command_name(command)
-    actor = dataclasses.replace(actor, roles=services.roles.roles_of(actor.user_id))
-    if not actor.holds(role):
-        if mutating:
-            _audit(services, actor, name, command, "refused", f"needs {role.value}")
-        raise PermissionDenied(f"use /acc {name}", role)
     if not mutating:
         return handler(command, actor, services)
     try:
@@ -91,6 +86,21 @@ def execute(
         summary = getattr(result, "summary", None)
         _audit(services, actor, name, command, "ok", None if summary is None else str(summary))
     return result
+
+
+def authorize(command: Any, actor: Actor, services: Services) -> Actor:
+    """The role check alone (audited when refused); the actor, with their roles.
+
+    ``execute`` starts with it; a front end calls it first when the work before the
+    action is itself worth refusing early (fetching the files of an upload form)."""
+    role = required_role(command)
+    actor = dataclasses.replace(actor, roles=services.roles.roles_of(actor.user_id))
+    if not actor.holds(role):
+        name = command_name(command)
+        if is_mutating(command):
+            _audit(services, actor, name, command, "refused", f"needs {role.value}")
+        raise PermissionDenied(f"use /acc {name}", role)
+    return actor
 
 
 def _audit(

@@ -153,10 +153,13 @@ class Pending(Result):
 @dataclass(frozen=True)
 class ConfirmationRequired(Pending):
     """A destructive bulk command waits for confirmation before it runs: a "Confirm"
-    click in Slack, ``--yes`` in the CLI. ``prompt`` says what would happen."""
+    click in Slack, ``--yes`` in the CLI. ``prompt`` says what would happen. Slack holds
+    it on the server first (``actions.confirmations.hold``): the button carries
+    ``confirmation_id``, never the command text."""
 
     prompt: Phrase
     command_text: str
+    confirmation_id: str | None = None
 
 
 @dataclass(frozen=True)

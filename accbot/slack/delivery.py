@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from accbot.actions.context import Actor
+from accbot.slack.response_urls import usable
 from accbot.slack.views import format as fmt
 from accbot.slack.views.reply import Reply
 
@@ -44,7 +45,9 @@ def tell(
     respond: Respond | None,
     blocks: list[dict] | None = None,
 ) -> None:
-    """An ephemeral answer for the asker alone."""
+    """An ephemeral answer for the asker alone (through the response_url only when it
+    is Slack's)."""
+    respond = usable(respond, client)
     if respond is not None:
         try:
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
@@ -70,6 +73,7 @@ def _announce(
         return
     except SlackApiError as exc:
         error = exc.response.get("error")
+        respond = usable(respond, client)
         if error not in CHANNEL_POST_ERRORS or respond is None:
             raise
         logger.info("cannot post in %s (%s); answering in channel via response_url", actor.channel_id, error)

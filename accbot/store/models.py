@@ -304,3 +304,18 @@ class SchedulePause(Base):
     ended_by: Mapped[str | None] = mapped_column(String(64))
     end_reason: Mapped[str | None] = mapped_column(String(STATE))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class PendingConfirmation(Base):
+    """A destructive command waiting for its Confirm click. The button carries only this
+    row's id, so what runs is what the bot asked about, once, for the person it asked."""
+
+    __tablename__ = "pending_confirmations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    command_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -227,3 +227,16 @@ def test_an_unknown_inputs_action_is_refused_in_the_ack(send, acc):
 def test_help_for_inputs_add_mentions_the_form_and_the_role(send):
     text = send.command("help inputs add").text
     assert "csv, txt, zip" in text and "Needs the operator role." in text
+
+
+def test_a_viewers_form_submission_fetches_no_file_from_slack(send, slack, acc, bot):
+    """The role is checked before any download: a viewer's form (one kept open from
+    before their role was taken away, or forged) makes accbot fetch nothing."""
+    form = open_form(send, slack, user=OPERATOR)
+    file = slack.add_file("urls.csv", b"url\nhttps://example.com\n")
+    submit(send, form, file, user=VIEWER)
+    [refusal] = slack.wait_for("chat.postEphemeral")
+    assert "operator" in refusal.params["text"]
+    assert slack.count("files.info") == 0 and slack.downloads == []
+    assert acc.state.count_requests("POST", "/api/input/") == 0
+    assert [r[:3] for r in audit_rows(bot)] == [(VIEWER, "inputs add", "refused")]

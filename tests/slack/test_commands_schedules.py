@@ -245,7 +245,7 @@ def test_bulk_delete_asks_for_confirm_then_deletes_once_confirmed(send, slack, a
     assert "delete 2 schedules of" in prompt["text"]
     assert button_labels(prompt) == ["Confirm", "Cancel"]
     confirm = buttons(prompt)[0]
-    assert confirm["value"] == f"schedules delete {QUICK}"
+    assert QUICK not in confirm["value"]  # an id kept on the server, not the command
     assert acc.state.count_requests("DELETE", "/api/") == 0
     assert audit_rows(bot) == []
 
@@ -262,7 +262,7 @@ def test_bulk_off_asks_for_confirm_and_cancel_changes_nothing(send, slack, acc):
     send.command(f"schedules off {QUICK}", user=ADMIN)
     [prompt] = slack.wait_for_response()
     assert "disable 1 schedule of" in prompt["text"]
-    send.click(ids.CANCEL_COMMAND, "cancel", user=ADMIN)
+    send.click(ids.CANCEL_COMMAND, buttons(prompt)[1]["value"], user=ADMIN)
     cancelled = slack.wait_for_response(count=2)[1]
     assert "nothing was changed" in cancelled["text"]
     assert acc.state.count_requests("POST", f"/api/job/{QUICK_ID}/schedules/off") == 0
@@ -294,10 +294,10 @@ def test_bulk_changes_need_an_admin(send, slack, acc, bot):
     assert [r[:3] for r in audit_rows(bot)] == [(OPERATOR, "schedules delete", "refused")]
 
 
-def test_a_confirm_click_by_an_operator_is_still_refused(send, slack, acc):
+def test_a_confirm_click_carrying_a_command_text_runs_nothing(send, slack, acc):
     send.click(ids.CONFIRM_COMMAND, f"schedules delete {QUICK}", user=OPERATOR)
-    answers = slack.wait_for_response(count=2)
-    assert "admin" in answers[-1]["text"]
+    [answer] = slack.wait_for_response()
+    assert "no record of that confirmation" in answer["text"]
     assert acc.state.count_requests("DELETE", "/api/") == 0
 
 

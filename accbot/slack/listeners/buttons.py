@@ -11,9 +11,10 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from accbot.actions import confirmations
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
-from accbot.actions.errors import PermissionDenied
+from accbot.actions.errors import ActionError, PermissionDenied
 from accbot.actions.pauses import ExtendPause, ResumePause
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
@@ -22,6 +23,7 @@ from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
 from accbot.slack.listeners.run import run_and_deliver
+from accbot.slack.response_urls import usable
 from accbot.slack.results import deliver_result
 from accbot.slack.views import format as fmt
 from accbot.slack.views.errors import explain
@@ -114,19 +116,50 @@ def register(app: App, services: Services) -> None:
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(ack=ack_click, lazy=[run_button])
 
-    def run_confirmed(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def run_confirmed(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        """The button carries the id of the confirmation held on the server: the command
+        run is the one the bot asked about, for the person it asked, once."""
         actor = actor_from(body)
-        text = action.get("value") or ""
         try:
+            text = confirmations.claim(services, actor, action.get("value") or "")
             command = parse(text)
+        except ActionError as exc:
+            tell(actor, explain(exc), client=client, respond=respond)
+            return
         except CommandError as exc:
             tell(actor, f":warning: {fmt.escape(exc)}", client=client, respond=respond)
             return
-        respond(text=f":white_check_mark: Confirmed: `/acc {fmt.escape(text)}`", replace_original=True)
+        _replace_prompt(respond, client, f":white_check_mark: Confirmed: `/acc {fmt.escape(text)}`")
         run_and_deliver(command, actor, services, client=client, respond=respond, confirmed=True)
 
-    def run_cancel(respond: Respond) -> None:
-        respond(text="Cancelled; nothing was changed.", replace_original=True)
+    def run_cancel(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        actor = actor_from(body)
+        try:
+            confirmations.claim(services, actor, action.get("value") or "")
+        except ActionError as exc:
+            tell(actor, explain(exc), client=client, respond=respond)
+            return
+        text = "Cancelled; nothing was changed."
+        if not _replace_prompt(respond, client, text):
+            tell(actor, text, client=client, respond=None)
 
     app.action(ids.CONFIRM_COMMAND)(ack=ack_click, lazy=[run_confirmed])
     app.action(ids.CANCEL_COMMAND)(ack=ack_click, lazy=[run_cancel])
+
+
+def _replace_prompt(respond: Respond, client: WebClient, text: str) -> bool:
+    """Replace the Confirm/Cancel prompt through Slack's response_url; False when there
+    is none that is Slack's."""
+    respond = usable(respond, client)
+    if respond is None:
+        return False
+    try:
+        respond(text=text, replace_original=True)
+    except Exception:  # an expired response_url: the prompt simply stays
+        logger.warning("could not replace a confirmation prompt")
+        return False
+    return True

@@ -15,6 +15,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import authorize
+from accbot.actions.errors import PermissionDenied
 from accbot.actions.inputs import InputFiles, UploadInputs
 from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
@@ -22,6 +24,7 @@ from accbot.slack.delivery import respond_by_web_api, tell
 from accbot.slack.files import FileFetchError, fetch_file
 from accbot.slack.listeners.run import run_and_deliver
 from accbot.slack.views import format as fmt
+from accbot.slack.views.errors import explain
 from accbot.slack.views.inputs import (
     FILES_ACTION,
     FILES_BLOCK,
@@ -65,6 +68,11 @@ def register(app: App, services: Services) -> None:
             name=body["user"].get("username"),
         )
         respond = respond_by_web_api(actor, client)
+        try:  # the role first: a viewer's submission must not make accbot download anything
+            authorize(UploadInputs(target.agent_path, target.agent_id, InputFiles([])), actor, services)
+        except PermissionDenied as exc:
+            tell(actor, explain(exc), client=client, respond=None)
+            return
         try:
             fetched = [fetch_file(client, f["id"]) for f in files]
         except FileFetchError as exc:

@@ -8,9 +8,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from accbot.actions import confirmations
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
-from accbot.actions.results import OpenModal, Result
+from accbot.actions.results import ConfirmationRequired, OpenModal, Result
 from accbot.metrics import ERRORS
 from accbot.slack.delivery import Respond, tell
 from accbot.slack.results import MODAL_OPENERS, deliver_result
@@ -33,7 +34,8 @@ def run_and_deliver(
     """Execute, render, deliver; any failure becomes a clear ephemeral message.
 
     A result that asks for a modal is opened with ``trigger_id`` (valid for 3 seconds
-    after the click or command) instead of being posted.
+    after the click or command) instead of being posted; one that asks for a Confirm
+    click is first held on the server, so the button carries only its id.
     """
 
     def progress(result: Result) -> None:
@@ -41,6 +43,8 @@ def run_and_deliver(
 
     try:
         result = execute(command, actor, services, confirmed=confirmed, progress=progress)
+        if isinstance(result, ConfirmationRequired):
+            result = confirmations.hold(services, actor, result)
         if isinstance(result, OpenModal):
             open_modal(result, actor, client=client, respond=respond, trigger_id=trigger_id)
         else:

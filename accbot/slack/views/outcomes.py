@@ -116,10 +116,14 @@ def render_confirmation(result: r.ConfirmationRequired, actor: Actor) -> Reply:
                     ButtonElement(
                         text="Confirm",
                         action_id=ids.CONFIRM_COMMAND,
-                        value=fmt.truncate(result.command_text, 2000),
+                        value=result.confirmation_id or "",  # held on the server
                         style="danger",
                     ),
-                    ButtonElement(text="Cancel", action_id=ids.CANCEL_COMMAND, value="cancel"),
+                    ButtonElement(
+                        text="Cancel",
+                        action_id=ids.CANCEL_COMMAND,
+                        value=result.confirmation_id or "",
+                    ),
                 ],
             ),
         ],
