@@ -83,7 +83,7 @@ def csv_modal(result: CsvForm, actor: Actor) -> dict:
                 elements=[
                     MarkdownTextObject(
                         text=f"At most {result.max_chars:,} characters. Input data with the same "
-                        "name is replaced. Start a run with it: `/acc start <agentPath> --files <name>`."
+                        "name is replaced. Start a run with it: `/acc start &lt;agentPath&gt; --files &lt;name&gt;`."
                     )
                 ]
             ),

@@ -23,7 +23,7 @@ def home_view(summary: HomeSummary) -> dict:
         HeaderBlock(text="accbot — Agent Control Center in Slack"),
         SectionBlock(
             text=f"Your roles: *{roles}*.\nType `/acc help` for every command, "
-            "`/acc agent <agentPath>` to look at an agent."
+            "`/acc agent &lt;agentPath&gt;` to look at an agent."
         ),
     ]
     if not summary.admins_configured:
@@ -39,7 +39,7 @@ def home_view(summary: HomeSummary) -> dict:
         ]
         blocks.append(SectionBlock(text=fmt.truncate("*Watching*\n" + "\n".join(lines), 3000)))
     else:
-        blocks.append(SectionBlock(text="*Watching*\nNothing yet. An admin can `/acc watch <agentPath>`."))
+        blocks.append(SectionBlock(text="*Watching*\nNothing yet. An admin can `/acc watch &lt;agentPath&gt;`."))
     if summary.recent:
         blocks.append(SectionBlock(text=fmt.truncate("*Recent changes*\n"
                 + "\n".join(f"{user(u)} {fmt.escape(a)} — {fmt.escape(r)}" for u, a, r in summary.recent), 3000)))

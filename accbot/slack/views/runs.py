@@ -124,7 +124,7 @@ def render_run_list(result: RunList, actor: Actor | None = None) -> Reply:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="`/acc run <runId>` shows one run with Restart, Retry errors, Show log and Data."
+                    text="`/acc run &lt;runId&gt;` shows one run with Restart, Retry errors, Show log and Data."
                     + (f" · {fmt.link(result.portal_url, 'Open ACC')}" if result.portal_url else "")
                 )
             ]

@@ -110,9 +110,14 @@ def links_text(item: BotHistoryItem, sas_url: str) -> str | None:
 
 def _asset_link(label: str, url: str, sas_url: str) -> str:
     base = sas_url.rstrip("/") + "/"
-    if sas_url and url.startswith(base) and not any(c in url for c in "|<> \t\n"):
+    if sas_url and url.startswith(base) and all(_url_char(c) for c in url):
         return f"<{fmt.escape(url)}|{fmt.escape(label)}>"
     return f"{fmt.escape(label)}: `{fmt.escape(url)}`"
+
+
+def _url_char(char: str) -> bool:
+    """A character a Slack link may hold: not one that ends it, no space, nothing unprintable."""
+    return char.isprintable() and not char.isspace() and char not in "|<>"
 
 
 def run_summary(item: BotHistoryItem) -> str:

@@ -1,0 +1,255 @@
+"""A property of every Slack view: text from users, ACC or SAS is never live markup.
+
+For any agent path, parameters, note, file name, run message and log lines, no rendered
+message (its notification text and every text in its blocks) holds a ``<!…>``, ``<@…>``,
+``<#…>`` or ``<http…>`` the bot did not put there itself: its own mentions of the people
+it names by id, its date tokens, and its links to the configured ACC and SAS servers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accbot.acc.models import Agent, AgentRun, JobRun, JobStatus, RunStatus, Schedule, ServerStatus
+from accbot.actions import results as r
+from accbot.actions.approvals.cards import ApprovalCard, ApprovalDecision, RequestView
+from accbot.actions.approvals.refusals import AlreadyDecided
+from accbot.actions.context import Actor
+from accbot.actions.errors import InvalidInput
+from accbot.actions.home import HomeSummary, WatchLine
+from accbot.actions.phrases import ChannelRef, Code, Moment, UserRef, pairs, say
+from accbot.commands.errors import CommandError
+from accbot.sas.models import BotHistoryItem, Link
+from accbot.slack.views import approvals as approval_views
+from accbot.slack.views.errors import explain
+from accbot.slack.views.home import home_view
+from accbot.slack.views.render import render
+
+ACTOR = Actor(user_id="UACTOR", channel_id="C0OPS")
+PORTAL = "https://acc.example.com"
+SAS = "https://sas.example.com"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+# What the bot itself writes: mentions of ids it chose, date tokens, links to its servers.
+OWN_MARKUP = re.compile(
+    r"<@(UACTOR|UREQ|UDECIDER)>"
+    r"|<#(C0OPS|C0ALERTS|C0APPROVALS)>"
+    r"|<!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^<>]*>"
+    rf"|<{re.escape(PORTAL)}\|Open ACC>"
+    rf"|<{re.escape(SAS)}/[^\s<>|]*\|(New|Changed) assets>"
+)
+LIVE = re.compile(r"<[!@#]|<https?:", re.IGNORECASE)
+
+FRAGMENTS = [
+    "<!channel>", "<!here>", "<!everyone>", "<@U999>", "<#C999>", "<!subteam^S999>",
+    "<https://evil.example|log in>", "<http://evil.example>", "<mailto:a@b.c|x>",
+    "&lt;!channel&gt;", "&amp;", "&", "<", ">", "|", "`", "```", "*", "_", "~", ":x:", "\n",
+    " ", "<@UACTOR>", "<!date^1^{date_short_pretty} {time_secs}|x>",
+]  # fmt: skip
+hostile = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), min_size=1, max_size=6
+).map("".join)
+
+
+def texts_of(value: Any) -> list[str]:
+    """Every ``text`` string anywhere in a block tree (sections, fields, contexts,
+    headers, buttons, confirm dialogs)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "text" and isinstance(item, str):
+                found.append(item)
+            else:
+                found.extend(texts_of(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(texts_of(item))
+    return found
+
+
+def assert_nothing_live(text: str) -> None:
+    left = OWN_MARKUP.sub("", text)
+    found = LIVE.search(left)
+    assert found is None, f"live markup {left[found.start() : found.start() + 30]!r} in {text!r}"
+
+
+def check_reply(reply: Any) -> None:
+    assert_nothing_live(reply.text)
+    for text in texts_of(reply.block_dicts()):
+        assert_nothing_live(text)
+
+
+def a_run(run_id: str, message: str, params: dict[str, str], server: str) -> AgentRun:
+    return AgentRun(
+        run_history_id=run_id,
+        agent_id="a2f22850-7c88-4e05-a30a-004aa980ee6c",
+        status=RunStatus.FAILED,
+        server_ip=server,
+        start_time=NOW,
+        end_time=NOW + timedelta(minutes=3),
+        run_time=timedelta(minutes=3),
+        errors=2,
+        data_count=10,
+        status_message=message,
+        input_parameters=params,
+        is_production_run=True,
+    )
+
+
+def a_request(path: str, note: str, state: str, error: str) -> RequestView:
+    return RequestView(
+        id=7,
+        agent_path=path,
+        agent_id="a2f22850-7c88-4e05-a30a-004aa980ee6c",
+        requested_by="UREQ",
+        channel_id="C0APPROVALS",
+        state=state,
+        note=note,
+        decided_by="UDECIDER" if state != "pending" else None,
+        decided_at=NOW if state != "pending" else None,
+        decision_message=note,
+        error=error,
+        created_at=NOW,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=hostile,
+    note=hostile,
+    file_name=hostile,
+    message=hostile,
+    lines=st.lists(hostile, max_size=4),
+    key=hostile,
+)
+def test_no_view_makes_what_others_wrote_live(path, note, file_name, message, lines, key):
+    params = {key: note}
+    run = a_run(file_name, message, params, note)
+    job = JobRun(
+        job_history_id=file_name, agent_id=run.agent_id, status=JobStatus.FAILURE, run_id=3
+    )
+    schedule = Schedule(
+        schedule_id=file_name, agent_id=run.agent_id, cron=note, cron_description=message,
+        time_zone_id=key, error_message=message, is_enabled=True, next_run_time=NOW,
+    )  # fmt: skip
+    agent = Agent(agent_id=run.agent_id, name=path, directory_id=None, description=note, path=path)
+    data = r.FileResult(
+        title=f"Log of run {file_name}", filename=file_name, content=b"",
+        summary="2 error line(s) in the log", quoted_lines=lines, files_inside=[file_name, path],
+    )  # fmt: skip
+    item = BotHistoryItem(
+        id=file_name, status=message, created_by=note, creation_time=NOW, end_time=NOW,
+        parameters=params, job_parameters={path: message}, run_id=file_name,
+        links=(
+            Link("GET", "newAssets", f"/catalog/search?q={file_name}"),
+            Link("GET", "changedAssets", message),
+        ),
+    )  # fmt: skip
+    pending = a_request(path, note, "pending", message)
+    decided = a_request(path, note, "approved", message)
+    card = ApprovalCard(
+        request=pending, summary=say("asked for approval of ", Code(path)), description=note,
+        latest_run=run, portal_url=PORTAL,
+    )  # fmt: skip
+    decision = ApprovalDecision(
+        agent_path=path, approved=False, message=message, decided_by="UDECIDER", decided_at=NOW,
+        summary=say("disapproved ", Code(path)), cards=[card],
+    )  # fmt: skip
+    results = [
+        r.AgentOverview(
+            agent, [run], [schedule], can_operate=True, can_approve=True, portal_url=PORTAL
+        ),
+        r.RunList(agent_label=path, runs=[run], portal_url=PORTAL),
+        r.RunList(agent_label=path, runs=[]),
+        r.RunDetail(run=run, agent_label=path, can_operate=True, portal_url=PORTAL),
+        data,
+        r.Mutation(
+            summary=say("uploaded input files ", file_name, " to agent ", Code(path)),
+            detail=say("Input parameters: ", pairs(params)),
+            portal_url=PORTAL,
+        ),
+        r.StartedRun(
+            agent_path=path, run_ids=[file_name], summary=say("started a run of ", Code(path))
+        ),
+        r.StartedRun(
+            agent_path=path,
+            run_ids=[file_name],
+            summary=say("run of ", Code(path), " finished"),
+            outcome=run,
+            data=data,
+        ),  # fmt: skip
+        r.JobList(agent_label=path, jobs=[job], portal_url=PORTAL),
+        r.JobDetail(
+            job=job, agent_runs=[run], agent_label=path, runs_listed=True, portal_url=PORTAL
+        ),
+        r.JobDetail(job=job, agent_label=None),
+        r.ScheduleList(agent_label=path, schedules=[schedule], can_operate=True, can_delete=True),
+        r.ScheduleList(agent_label=path, schedules=[]),
+        r.ServerReport(
+            name=key,
+            address=note,
+            status=ServerStatus(is_error=True, message=message, cpu_usages=note, cpu_threshold=80),
+        ),  # fmt: skip
+        r.AuditList(
+            [
+                r.AuditEntryView(
+                    NOW, "UACTOR", key, {"agent_path": path, "params": params}, "ok", message
+                )
+            ]
+        ),
+        r.ConfirmationRequired(
+            prompt=say("This will delete every input file of ", Code(path), " for good."),
+            command_text=f"inputs clear {path}",
+        ),
+        r.Notice(
+            text=say(Code(path), " is already watched in ", ChannelRef("C0ALERTS")),
+            lines=[say("• ", Code(path), " until ", Moment(NOW), " (by ", UserRef("UACTOR"), ")")],
+        ),
+        r.AnnouncedNotice(text=say("muted alerts for ", Code(path), " ", note)),
+        r.SasRunList(agent_id=file_name, agent_name=path, runs=[item], scanned=1, sas_url=SAS),
+        r.CsvUploaded(agent_path=path, filename=file_name, rows=2, chars=10, portal_url=PORTAL),
+        card,
+        ApprovalCard(request=decided, description=note, details_error=message, portal_url=PORTAL),
+        ApprovalCard(request=a_request(path, note, "failed", message)),
+        decision,
+    ]
+    for result in results:
+        check_reply(render(result, ACTOR))
+
+    for text in (
+        approval_views.sent_text(card, "C0APPROVALS", None),
+        approval_views.thread_reply_text(decision, decided),
+        approval_views.already_decided_text(AlreadyDecided(decided)),
+        approval_views.already_decided_text(AlreadyDecided(decided, in_flight=True)),
+        explain(InvalidInput(say(Code(path), " is not watched in ", ChannelRef("C0OPS"), "."))),
+        explain(CommandError(f"unknown command '{path}'", command="run", usage="/acc run <runId>")),
+    ):
+        assert_nothing_live(text)
+
+    home = home_view(
+        HomeSummary(
+            roles=["operator"],
+            admins_configured=False,
+            watches=[WatchLine(agent=path, channel_id="C0ALERTS", all_states=True)],
+            recent=[("UACTOR", key, message)],
+            portal_url=PORTAL,
+        )  # fmt: skip
+    )
+    for text in texts_of(home["blocks"]):
+        assert_nothing_live(text)
+
+
+def test_the_check_itself_sees_live_markup():
+    for live in ("<!channel>", "a <@U999> b", "<#C999|x>", "<https://evil.example|log in>"):
+        try:
+            assert_nothing_live(live)
+        except AssertionError:
+            continue
+        raise AssertionError(f"{live!r} was not caught")
+    assert_nothing_live(f"<@UACTOR> <{PORTAL}|Open ACC> &lt;!channel&gt; {json.dumps('<')[1:2]}")
