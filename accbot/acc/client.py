@@ -218,6 +218,7 @@ class AccClient:
             id=agent_id,
             json=request.to_json(),
             timeout=self._start_timeout(request),
+            max_bytes=self._start_max_bytes(request),
             what=f"agent {agent_id}",
         )
         return _start_result(response, request)
@@ -229,6 +230,7 @@ class AccClient:
             params={"agentPath": path},
             json=request.to_json(),
             timeout=self._start_timeout(request),
+            max_bytes=self._start_max_bytes(request),
             what=f"agent {path}",
         )
         return _start_result(response, request)
@@ -417,6 +419,10 @@ class AccClient:
         return _parse(response, lambda: ServerStatus.from_json(_require_dict(_json(response))))
 
     # -------------------------------------------------------------- transport
+
+    def _start_max_bytes(self, request: StartRequest) -> int | None:
+        """A synchronous start may answer with the run's data: a download like any other."""
+        return self.max_download_bytes if request.is_synchronous else None
 
     def _start_timeout(self, request: StartRequest) -> httpx.Timeout | None:
         """A synchronous start holds the connection open until the run ends."""
