@@ -16,6 +16,7 @@ from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
 from accbot.acc.dotnet import parse_datetime, parse_timespan
+from accbot.backend.errors import InvalidId
 
 
 class RunStatus(IntEnum):
@@ -495,5 +496,5 @@ def safe_file_name(name: str) -> str:
     base = "".join(c for c in base if ord(c) >= 32 and c not in '"<>|:*?')
     base = base.strip().strip(".")
     if not base:
-        raise ValueError(f"{name!r} is not a usable file name")
+        raise InvalidId(str(name), what="file name")
     return base

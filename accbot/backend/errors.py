@@ -48,7 +48,7 @@ class InvalidId(BackendError, ValueError):
     def __init__(self, value: str, *, what: str = "id", backend: str = "ACC") -> None:
         shown = value if len(value) <= 60 else value[:59] + "…"
         super().__init__(
-            f"{shown!r} is not a valid {what}: an id cannot be empty, '.' or '..', "
+            f"{shown!r} is not a valid {what}: it cannot be empty, '.' or '..', "
             "nor contain '/', '\\', '?', '#', '%' or control characters",
             backend=backend,
         )

@@ -4,6 +4,8 @@ the simulator's request log proves nothing was sent."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from accbot.commands.model import AgentRef, ListRuns, ScheduleAction
@@ -73,3 +75,18 @@ def test_a_real_schedule_button_still_works(send, slack, acc):
     send.click("schedule_disable", schedule, user=OPERATOR, channel="COPS")
     slack.wait_for("chat.postMessage")
     assert acc.state.count_requests("POST", f"/api/job/schedule/{schedule}/off") == 1
+
+
+def test_input_file_names_in_a_start_reach_acc_as_basenames_only(send, slack, acc):
+    send.command("start sequentum/Test2/quick --files ../../secret/x.csv", user=OPERATOR)
+    [answer] = slack.wait_for_response()  # ACC: x.csv was never uploaded
+    assert "x.csv" in answer["text"]
+    [start] = [r for r in acc.state.requests if r.path.endswith("/cluster/start")]
+    assert json.loads(start.body)["inputFiles"] == ["x.csv"]
+
+
+def test_an_input_file_name_with_nothing_left_is_refused_and_nothing_started(send, slack, acc):
+    send.command("start sequentum/Test2/quick --files ..", user=OPERATOR)
+    [answer] = slack.wait_for_response()
+    assert "'..' is not a valid file name" in answer["text"]
+    assert [r for r in acc.state.requests if r.path.endswith("/cluster/start")] == []
