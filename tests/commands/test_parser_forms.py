@@ -1,5 +1,6 @@
-"""The commands that open a form, and pauses: ``start`` without a path or with ``--form``, and
-``inputs csv``; and the form's own parameter lines, checked by the command line's rules."""
+"""The commands that open a form (``start`` without a path or with ``--form``, ``inputs
+csv``) and the form's parameter lines, checked by the command line's rules; and pauses
+(``schedule(s) off … for <duration>``, ``paused``)."""
 
 from __future__ import annotations
 
