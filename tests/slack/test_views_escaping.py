@@ -27,9 +27,12 @@ from accbot.actions.phrases import ChannelRef, Code, Moment, UserRef, pairs, say
 from accbot.commands.errors import CommandError
 from accbot.sas.models import BotHistoryItem, Link
 from accbot.slack.views import approvals as approval_views
+from accbot.slack.views import pauses as pause_views
+from accbot.slack.views.csv_inputs import csv_modal
 from accbot.slack.views.errors import explain
 from accbot.slack.views.home import home_view
 from accbot.slack.views.render import render
+from accbot.slack.views.start_form import start_modal
 
 ACTOR = Actor(user_id="UACTOR", channel_id="C0OPS")
 PORTAL = "https://acc.example.com"
@@ -70,6 +73,20 @@ def texts_of(value: Any) -> list[str]:
     elif isinstance(value, list):
         for item in value:
             found.extend(texts_of(item))
+    return found
+
+
+def mrkdwn_texts(value: Any) -> list[str]:
+    """The mrkdwn texts of a block tree (what Slack parses for mentions and links)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        if value.get("type") == "mrkdwn" and isinstance(value.get("text"), str):
+            found.append(value["text"])
+        for item in value.values():
+            found.extend(mrkdwn_texts(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(mrkdwn_texts(item))
     return found
 
 
@@ -219,6 +236,39 @@ def test_no_view_makes_what_others_wrote_live(path, note, file_name, message, li
         ApprovalCard(request=a_request(path, note, "failed", message)),
         decision,
     ]
+    pause = r.PauseView(
+        pause_id=3, schedule_ids=[file_name, key], agent_path=path, channel_id="C0OPS",
+        paused_by="UACTOR", paused_at=NOW, ends_at=NOW,
+    )  # fmt: skip
+    single = r.PauseView(3, [file_name], None, None, "cli:" + key, NOW, NOW)
+    ended = r.PauseEnded(pause, "expired", missing=[message])
+    results += [
+        r.PauseStarted(pause, already_off=1, failed=[note]),
+        r.PauseStarted(single),
+        ended,
+        r.PauseEnded(single, "resumed", by="UACTOR"),
+        r.PauseEnded(pause, "by_hand"),
+        r.PauseExtended(pause, by="UACTOR"),
+        r.PauseList([pause, single], can_operate=True),
+    ]
+    check_reply(pause_views.reminder_message(pause))
+    check_reply(pause_views.ended_message(ended))
+    forms = [
+        start_modal(
+            r.StartForm(
+                kind="start", agent_path=path, agent_id="x", known_files=[file_name, note],
+                defaults=r.StartFormDefaults(params=params, files=[file_name, message]),
+            ),
+            ACTOR,
+        ),
+        csv_modal(
+            r.CsvForm(kind="csv", agent_path=path, agent_id="x", filename=file_name, max_chars=3000),
+            ACTOR,
+        ),
+    ]  # fmt: skip
+    for form in forms:  # plain_text is never parsed for markup; mrkdwn must be escaped
+        for text in mrkdwn_texts(form["blocks"]):
+            assert_nothing_live(text)
     for result in results:
         check_reply(render(result, ACTOR))
 
