@@ -14,6 +14,7 @@ BENCHMARKS = {
     "parser_throughput": "benchmarks.parser_throughput",
     "ack_latency": "benchmarks.ack_latency",
     "watcher_cycle": "benchmarks.watcher_cycle",
+    "log_excerpt": "benchmarks.log_excerpt",
 }
 
 

@@ -104,12 +104,12 @@ def read_log(
             raise BadArchive(f"cannot read {info.filename!r} from ACC's archive: {exc}") from exc
     # the declared size may lie: what was actually inflated decides as well
     truncated = len(raw) > max_bytes or info.file_size > max_bytes
-    raw = raw[:max_bytes]
-    text = raw.decode("utf-8-sig", errors="replace")
+    # decoded straight from the buffer: no copy of the bytes just to drop the extra one
+    text = str(memoryview(raw)[:max_bytes], "utf-8-sig", "replace")
+    del raw
     if truncated:
         # The cut may fall inside a line; drop that partial last line.
-        head, newline, _ = text.rpartition("\n")
-        text = (head + newline if newline else "") + TRUNCATION_MARK + "\n"
+        text = text[: text.rfind("\n") + 1] + TRUNCATION_MARK + "\n"
     return LogText(info.filename, text, info.file_size, truncated)
 
 
