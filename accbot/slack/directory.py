@@ -41,6 +41,7 @@ class SlackDirectory:
         self._lock = threading.Lock()
         self._home: frozenset[str] | None = None
         self._people: dict[str, tuple[float, SlackPerson]] = {}
+        self._asking: dict[str, threading.Lock] = {}  # one users.info per person at a time
 
     def home(self) -> frozenset[str]:
         """The bot token's workspace (and its org, for an org-wide install).
@@ -58,12 +59,27 @@ class SlackDirectory:
         return home
 
     def person(self, user_id: str) -> SlackPerson:
-        """Raises SlackApiError when Slack cannot say who this is."""
+        """Raises SlackApiError when Slack cannot say who this is. Concurrent first
+        requests of one person wait for a single users.info call."""
+        cached = self._cached(user_id)
+        if cached is not None:
+            return cached
+        with self._lock:
+            asking = self._asking.setdefault(user_id, threading.Lock())
+        with asking:
+            cached = self._cached(user_id)
+            return cached if cached is not None else self._look_up(user_id)
+
+    def _cached(self, user_id: str) -> SlackPerson | None:
         now = self._clock()
         with self._lock:
             cached = self._people.get(user_id)
-            if cached is not None and now - cached[0] < self._cache_seconds:
-                return cached[1]
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        return None
+
+    def _look_up(self, user_id: str) -> SlackPerson:
+        now = self._clock()
         user = self._client.users_info(user=user_id)["user"] or {}
         grid = user.get("enterprise_user") or {}
         person = SlackPerson(
@@ -75,5 +91,6 @@ class SlackDirectory:
         with self._lock:
             if len(self._people) >= USER_CACHE_SIZE:
                 self._people.clear()
+                self._asking.clear()
             self._people[user_id] = (now, person)
         return person

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -162,6 +163,18 @@ def test_who_someone_is_is_asked_once_and_remembered(send, slack, acc):
     for _ in range(3):
         send.command("help")
     assert slack.count("users.info") == 1
+
+
+def test_many_first_requests_of_one_person_at_once_ask_slack_once(bot, slack):
+    senders = [SlackSender(bot.events_url, SIGNING_SECRET, slack.response_url()) for _ in range(10)]
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            answers = list(pool.map(lambda sender: sender.command("help", user="UNEW"), senders))
+    finally:
+        for sender in senders:
+            sender.close()
+    assert all(a.status_code == 200 and "/acc" in a.text for a in answers)
+    assert [c.params["user"] for c in slack.calls_to("users.info")] == ["UNEW"]
 
 
 def test_when_slack_cannot_say_who_asks_nothing_is_done(send, slack, acc):
