@@ -32,7 +32,19 @@ from accbot.slack.views.csv_inputs import csv_modal
 from accbot.slack.views.errors import explain
 from accbot.slack.views.home import home_view
 from accbot.slack.views.render import render
+from accbot.slack.views.sas import sas_alert_blocks
 from accbot.slack.views.start_form import start_modal
+from accbot.slack.views.watch_alerts import (
+    quality_alert_blocks,
+    quality_line,
+    quality_text,
+    server_alert_blocks,
+    server_back_text,
+    server_line,
+    server_text,
+)
+from accbot.watcher.quality import DROP, EMPTY, QualityFinding
+from accbot.watcher.server_health import OVER_THRESHOLD, UNREACHABLE, ServerFacts
 
 ACTOR = Actor(user_id="UACTOR", channel_id="C0OPS")
 PORTAL = "https://acc.example.com"
@@ -44,7 +56,7 @@ OWN_MARKUP = re.compile(
     r"<@(UACTOR|UREQ|UDECIDER)>"
     r"|<#(C0OPS|C0ALERTS|C0APPROVALS)>"
     r"|<!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^<>]*>"
-    rf"|<{re.escape(PORTAL)}\|Open ACC>"
+    rf"|<{re.escape(PORTAL)}\|[^<>]*>"  # a link into the ACC portal, its label escaped
     rf"|<{re.escape(SAS)}/[^\s<>|]*\|(New|Changed) assets>"
 )
 LIVE = re.compile(r"<[!@#]|<https?:", re.IGNORECASE)
@@ -303,3 +315,33 @@ def test_the_check_itself_sees_live_markup():
             continue
         raise AssertionError(f"{live!r} was not caught")
     assert_nothing_live(f"<@UACTOR> <{PORTAL}|Open ACC> &lt;!channel&gt; {json.dumps('<')[1:2]}")
+
+
+def check_blocks(text: str, blocks: list[Any]) -> None:
+    assert_nothing_live(text)
+    for block_text in texts_of([b if isinstance(b, dict) else b.to_dict() for b in blocks]):
+        assert_nothing_live(block_text)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=hostile, note=hostile, run_id=hostile, message=hostile, key=hostile)
+def test_no_watcher_alert_view_makes_what_others_wrote_live(path, note, run_id, message, key):
+    run = a_run(run_id, message, {key: note}, note)
+    for status in (EMPTY, DROP):
+        finding = QualityFinding(status, 3, 120.0, (100, 140, 3), drop_percent=50)
+        check_blocks(
+            quality_text(path, run_id, finding),
+            quality_alert_blocks(path, run, run_id, finding, PORTAL),
+        )
+        assert_nothing_live(quality_line(path, run_id, finding))
+    for trouble in (UNREACHABLE, OVER_THRESHOLD):
+        facts = ServerFacts(name=key, address=note, trouble=trouble, reasons=(message, note))
+        check_blocks(server_text(facts), server_alert_blocks(facts))
+        assert_nothing_live(server_line(facts))
+    assert_nothing_live(server_back_text(key, message))
+    item = BotHistoryItem(
+        id=run_id, status=message, created_by=note, creation_time=NOW, end_time=NOW,
+        parameters={key: note}, job_parameters={path: message}, run_id=run_id,
+        links=(Link("GET", "newAssets", f"{SAS}/catalog/{run_id}"), Link("GET", "changedAssets", note)),
+    )  # fmt: skip
+    check_blocks("", sas_alert_blocks(item, agent_ref=f"sas:{key}", agent_name=path, sas_url=SAS))

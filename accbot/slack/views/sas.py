@@ -182,7 +182,7 @@ def sas_alert_blocks(
         what = f"in unknown status {item.status}"
     else:
         what = item.status or "without a status"
-    header = f"{STATE_ICONS[state]} SAS run {fmt.escape(what)}: {fmt.escape(agent_name)}"
+    header = f"{STATE_ICONS[state]} SAS run {what}: {agent_name}"
     lead = f"Agent `{fmt.escape(agent_ref)}` · run `{fmt.escape(item.run_key)}`"
     if state is SasRunState.UNKNOWN:
         lead += (
@@ -197,7 +197,7 @@ def sas_alert_blocks(
         _field("Started by", fmt.escape(item.created_by or "—")),
     ]
     blocks: list[Block] = [
-        HeaderBlock(text=fmt.truncate(header, 150)),
+        HeaderBlock(text=fmt.plain(header, 150)),
         SectionBlock(text=fmt.truncate(lead, MAX_SECTION_CHARS), fields=fields),
         SectionBlock(text=f"*Assets* {counts_text(item)}"),
     ]

@@ -40,8 +40,8 @@ def quality_headline(finding: QualityFinding) -> str:
 
 
 def quality_text(agent_ref: str, run_id: str, finding: QualityFinding) -> str:
-    """The notification text (plain; Slack shows it in notifications)."""
-    return f"{agent_ref}: run {run_id} {quality_headline(finding)} ({finding.data_count} rows)"
+    """The notification text (Slack parses it too, so it is escaped like the blocks)."""
+    return fmt.escape(f"{agent_ref}: run {run_id} {quality_headline(finding)} ({finding.data_count} rows)")
 
 
 def quality_line(agent_ref: str, run_id: str, finding: QualityFinding) -> str:
@@ -95,7 +95,7 @@ def server_headline(facts: ServerFacts) -> str:
 
 
 def server_text(facts: ServerFacts) -> str:
-    return f"server {facts.name} {server_headline(facts)}"
+    return fmt.escape(f"server {facts.name} {server_headline(facts)}")
 
 
 def server_line(facts: ServerFacts) -> str:
