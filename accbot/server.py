@@ -20,6 +20,7 @@ from accbot.config import Settings
 from accbot.http import build_asgi
 from accbot.runtime import build_services, close_services
 from accbot.slack.app import build_bolt_app, build_web_client
+from accbot.slack.sink import SlackSink
 from accbot.watcher.service import WatcherService
 
 logger = logging.getLogger("accbot")
@@ -94,7 +95,7 @@ def start_watcher(services, client) -> WatcherService:
     from accbot.watcher.pauses import PauseKeeper
 
     keeper = PauseKeeper(services, SlackPauseSink(client, services.settings.ACCBOT_ALERT_CHANNEL))
-    watcher = WatcherService(services, client)
+    watcher = WatcherService(services, SlackSink(client))
     watcher.add_singleton(keeper.run)
     watcher.start()
     return watcher

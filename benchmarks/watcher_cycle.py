@@ -20,6 +20,7 @@ from accbot.runtime import build_services, close_services
 from accbot.simulator.server import SimulatorServer
 from accbot.simulator.state import SimState
 from accbot.slack.app import build_web_client
+from accbot.slack.sink import SlackSink
 from accbot.watcher.service import WatcherService
 from tests.support.bot import ACC_TOKEN, ADMIN, BOT_TOKEN
 from tests.support.fake_slack import FakeSlack
@@ -47,7 +48,7 @@ def measure(agents: int, acc_latency: float) -> dict:
                 ids.append(agent["agentId"])
                 state.add_run(agent["agentId"], 4)
                 execute(Watch(agent=AgentRef("acc", f"bench/agents/a{i:04d}"), channel_id=CHANNEL), Actor(ADMIN, CHANNEL), services)
-            watcher = WatcherService(services, build_web_client(settings), poll_seconds=60)
+            watcher = WatcherService(services, SlackSink(build_web_client(settings)), poll_seconds=60)
             watcher.run_cycle()  # first cycle: baselines
             state.latency = acc_latency
             started = time.perf_counter()

@@ -182,6 +182,39 @@ def _line_end(text: str, position: int) -> int:
     return min(ends) if ends else len(text)
 
 
+@dataclass(frozen=True)
+class LogSummary:
+    """What a run's log archive says in a few lines: its error lines, else its last lines."""
+
+    summary: str
+    lines: list[str]
+    files: list[str]  # the archive's members
+
+
+def size_text(size: int) -> str:
+    return f"{size / MiB:.0f} MiB" if size >= MiB else f"{size:,} bytes"
+
+
+def summarize_log(data: bytes, limit: int = 15) -> LogSummary:
+    """The log's error lines (at most ``limit``), or its last lines when it has none;
+    the summary says when only the start of a long log was read.
+
+    Both ``/acc log`` and the alert's log excerpt say it this way."""
+    entries = list_files(data)
+    log = read_log(data) if entries else None
+    text = log.text if log is not None else ""
+    errors = error_lines(text, limit=limit)
+    cut = ""
+    if log is not None and log.truncated:
+        cut = f" (only its first {size_text(MAX_EXCERPT_BYTES)} of {size_text(log.size)} were read)"
+    summary = (
+        f"{len(errors)} error line(s) in the log{cut}"
+        if errors
+        else f"No error lines in the log{cut}; its last lines:"
+    )
+    return LogSummary(summary, errors or tail(text, lines=limit), [e.name for e in entries])
+
+
 def tail(text: str, lines: int = 20) -> list[str]:
     """The last ``lines`` lines, right-trimmed, ignoring trailing blank lines."""
     if lines <= 0:

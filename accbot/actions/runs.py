@@ -134,26 +134,14 @@ def _mib(size: int) -> str:
 
 
 def _log_file(title: str, filename: str, data: bytes) -> FileResult:
-    entries = zips.list_files(data)
-    log = zips.read_log(data) if entries else None
-    text = log.text if log is not None else ""
-    errors = zips.error_lines(text, limit=QUOTED_LOG_LINES)
-    quoted = errors or zips.tail(text, lines=QUOTED_LOG_LINES)
-    cut = ""
-    if log is not None and log.truncated:
-        cut = f" (only its first {_mib(zips.MAX_EXCERPT_BYTES)} of {_mib(log.size)} were read)"
-    summary = (
-        f"{len(errors)} error line(s) in the log{cut}"
-        if errors
-        else f"No error lines in the log{cut}; its last lines:"
-    )
+    found = zips.summarize_log(data, limit=QUOTED_LOG_LINES)
     return FileResult(
         title=title,
         filename=filename,
         content=data,
-        summary=summary,
-        quoted_lines=quoted,
-        files_inside=[e.name for e in entries],
+        summary=found.summary,
+        quoted_lines=found.lines,
+        files_inside=found.files,
     )
 
 

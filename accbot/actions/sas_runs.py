@@ -19,15 +19,12 @@ from accbot.actions.results import SasRunList
 from accbot.commands.model import ListRuns
 from accbot.sas.client import SasClient
 from accbot.sas.models import BotHistoryItem, SasRunState
+from accbot.watching.sas import NOT_CONFIGURED_MESSAGE
 
 # How far back ``--status failed`` looks, and how many runs it asks SAS for per page.
 MAX_SCANNED_RUNS = 500
 FAILED_SCAN_PAGE_SIZE = 50
 
-NOT_CONFIGURED_MESSAGE = (
-    "SAS is not configured: set SAS_BASE_URL and either SAS_TOKEN or both "
-    "SAS_CLIENT_ID and SAS_CLIENT_SECRET, then restart accbot."
-)
 
 
 def require_sas(services: Services) -> SasClient:

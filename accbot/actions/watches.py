@@ -37,8 +37,9 @@ from accbot.store import server_watches as store_server_watches
 from accbot.store import watches as store_watches
 from accbot.store.models import Watch as WatchRow
 from accbot.store.watches import WatchOptions
-from accbot.watcher.baseline import start_cursor
-from accbot.watcher.sources import UnknownWatchKind, WatchKind, watch_kind
+from accbot.watching.baseline import start_cursor
+from accbot.watching.kind import UnknownWatchKind, WatchKind
+from accbot.watching.registry import watch_kind
 
 MAX_LISTED = 40
 

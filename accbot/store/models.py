@@ -37,6 +37,7 @@ NAMING_CONVENTION = {
 
 WATCH_KINDS = ("acc", "sas")
 ALERT_STATES = ("pending", "posted", "failed")
+DIGEST_MESSAGE_STATES = ("pending", "posted", "failed")
 AUDIT_RESULTS = ("ok", "refused", "error")
 APPROVAL_STATES = ("pending", "approved", "disapproved", "failed")
 
@@ -165,8 +166,37 @@ class Alert(Base):
     recovered_at: Mapped[datetime | None]
     # The ts of the "recovered" reply; recovered but still None means the reply is owed.
     recovery_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
-    # What to post (rendered text and blocks, where the log comes from), fixed when recorded.
+    # What the alert says, as data (the observed run, the watch's name for the agent,
+    # where its log comes from), fixed when recorded; rendered only when posted.
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The digest this alert went out in (a storm), or None for an alert of its own.
+    digest_key: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]
+
+
+class DigestMessage(Base):
+    """One message of a digest: its top-level post (part 0) or one reply in its thread
+    listing some of its runs. Recorded before it is posted, like an alert, and posted
+    with its key in the message metadata, so a crash never doubles nor drops it."""
+
+    __tablename__ = "digest_messages"
+    __table_args__ = (
+        CheckConstraint(_one_of("state", DIGEST_MESSAGE_STATES), name="state"),
+        Index("ix_digest_messages_state", "state"),
+        Index("ix_digest_messages_digest_key", "digest_key"),
+    )
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    digest_key: Mapped[str] = mapped_column(String(128))  # the top-level post's key
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    part: Mapped[int] = mapped_column(Integer)  # 0: the top-level post; 1..parts: replies
+    parts: Mapped[int] = mapped_column(Integer)  # how many replies the digest has
+    alert_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(STATE), default="pending")
+    slack_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,8 @@
    transaction: detect, reserve alerts, mark recoveries, move the cursor. An agent with
    nothing new costs no write: a quiet cycle writes nothing.
 3. Count the cycle as failed or good for each backend; announce outages once.
-4. Post every pending alert (and what earlier cycles left pending), then owed recoveries.
+4. Hand what was recorded to the publisher, which posts it at each channel's pace
+   (in the background, or before returning when not started).
 
 Recording always comes before posting, so a crash anywhere loses nothing.
 """
@@ -26,12 +27,13 @@ from accbot.commands.model import AgentRef
 from accbot.store import cursors, mutes, watches
 from accbot.watcher.detect import Subscriber, detect
 from accbot.watcher.followups import FollowUps
-from accbot.watcher.notify import Notifier
 from accbot.watcher.outage import BackendHealth, OutageNotices
 from accbot.watcher.poll import DEFAULT_CONCURRENCY, AgentPoll, Fetched, Target, poll_agents
 from accbot.watcher.publish import Published, Publisher
 from accbot.watcher.record import WatchedAgent, record
-from accbot.watcher.sources import UnknownWatchKind, watch_kind
+from accbot.watcher.sink import Sink
+from accbot.watching.kind import UnknownWatchKind
+from accbot.watching.registry import watch_kind
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services
@@ -72,7 +74,7 @@ class WatchCycle:
     def __init__(
         self,
         services: Services,
-        notifier: Notifier,
+        sink: Sink,
         *,
         poll_seconds: float,
         concurrency: int = DEFAULT_CONCURRENCY,
@@ -80,8 +82,8 @@ class WatchCycle:
         self.services = services
         self.poll_seconds = poll_seconds
         self.concurrency = concurrency
-        self.publisher = Publisher(services, notifier)
-        self.notices = OutageNotices(services.db, notifier)
+        self.publisher = Publisher(services, sink)
+        self.notices = OutageNotices(services.db, self.publisher)
         self.health: dict[str, BackendHealth] = {}
         self.followups = FollowUps()
         self._lock = threading.Lock()
@@ -103,8 +105,8 @@ class WatchCycle:
             every_fetched.extend(self._poll_chunk(chunk, plan, now, allowed, report))
         self._track_backends(every_fetched, plan.channels, now, report)
         self.publisher.owns = owns
-        report.published = self.publisher.publish_pending(report.reserved)
-        report.recoveries_posted = self.publisher.publish_recoveries()
+        report.published = self.publisher.submit(report.reserved)
+        report.recoveries_posted = report.published.recoveries
         return report
 
     # ----------------------------------------------------------------- steps

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accbot.store.alerts import alert_key
-from accbot.store.cursors import seen_key
 from accbot.watcher.quality import QualityRule
-from accbot.watcher.sources import Observation
+from accbot.watching.keys import OVERDUE, observed_keys, run_marker
+from accbot.watching.observation import Observation
 
-OVERDUE = "Overdue"
 UNKNOWN_STATUS_RUN = "unknown-status"  # stands for the run in an unknown status's alert key
 
 
@@ -130,11 +129,6 @@ def detect(
     )
 
 
-def run_marker(observation: Observation) -> str:
-    """The cursor's entry for "this run was seen", whatever its status."""
-    return seen_key(observation.run_id, "")
-
-
 def predates(observation: Observation, known: set[str], watched_since: datetime | None) -> bool:
     if watched_since is None or run_marker(observation) in known:
         return False
@@ -145,23 +139,7 @@ def _new_keys(
     observation: Observation, known: set[str], now: datetime
 ) -> list[tuple[str, str | None]]:
     """Keys not seen before, each with the status it is news about (None: just a marker)."""
-    found: list[tuple[str, str | None]] = []
-    if run_marker(observation) not in known:
-        found.append((run_marker(observation), None))
-    if observation.is_finished:
-        key = seen_key(observation.run_id, observation.status)
-        if key not in known:
-            found.append((key, observation.status))
-    if is_overdue(observation, now):
-        overdue = seen_key(observation.run_id, OVERDUE)
-        if overdue not in known:
-            found.append((overdue, OVERDUE))
-    return found
-
-
-def is_overdue(observation: Observation, now: datetime) -> bool:
-    expected = observation.expected_end
-    return observation.is_active and expected is not None and now > expected
+    return [(key, status) for key, status in observed_keys(observation, now) if key not in known]
 
 
 def _events(

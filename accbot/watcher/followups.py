@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from accbot.store.cursors import seen_key
 from accbot.watcher.detect import run_marker
 from accbot.watcher.poll import Fetched
-from accbot.watcher.sources import Observation
+from accbot.watching.observation import Observation
 
 SAFETY_NET_CYCLES = 10
 

@@ -14,11 +14,10 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from accbot.metrics import ALERTS
-from accbot.slack.views.alerts import backend_reachable, backend_unreachable
 from accbot.store import notices
 from accbot.store.db import Database
-from accbot.watcher.notify import Notifier, SlackFailure
+from accbot.watcher.events import OutageNotice
+from accbot.watcher.publish import Publisher
 
 logger = logging.getLogger("accbot.watcher")
 
@@ -86,46 +85,53 @@ def notice_key(backend: str, channel_id: str) -> str:
 
 
 class OutageNotices:
-    """Posts the one-time "unreachable" and "reachable again" messages per channel."""
+    """Queues the one-time "unreachable" and "reachable again" notices, one per channel.
 
-    def __init__(self, db: Database, notifier: Notifier) -> None:
+    The notice's state is recorded first; a notice the sink could not post is undone,
+    so the next cycle announces it again.
+    """
+
+    def __init__(self, db: Database, publisher: Publisher) -> None:
         self.db = db
-        self.notifier = notifier
+        self.publisher = publisher
 
     def unreachable(self, health: BackendHealth, channels: Iterable[str]) -> int:
-        """Tell each channel not yet told; returns how many were told now."""
-        message = backend_unreachable(health.backend, health.down_since, health.last_error)
-        posted, _ = self._announce(health.backend, channels, UNREACHABLE, message, create=True)
-        return posted
+        """Tell each channel not yet told; returns how many are told now."""
+        return self._announce(health, channels, UNREACHABLE, create=True)
 
     def reachable(self, health: BackendHealth, channels: Iterable[str]) -> int:
-        """Tell each channel that was told of the outage; returns how many were told now."""
-        message = backend_reachable(health.backend)
-        posted, failed = self._announce(health.backend, channels, REACHABLE, message, create=False)
-        if not failed:
-            health.owes_reachable = False
-        return posted
+        """Tell each channel that was told of the outage; returns how many are told now."""
+        told = self._announce(health, channels, REACHABLE, create=False)
+        health.owes_reachable = False
+        return told
 
     def _announce(
-        self, backend: str, channels: Iterable[str], state: str, message, *, create: bool
-    ) -> tuple[int, int]:
-        posted = failed = 0
+        self, health: BackendHealth, channels: Iterable[str], state: str, *, create: bool
+    ) -> int:
+        told = 0
         for channel in sorted(set(channels)):
-            key = notice_key(backend, channel)
+            key = notice_key(health.backend, channel)
             with self.db.session() as session:
                 changed = notices.set_notice(session, key, state, create=create)
             if not changed:
                 continue
-            try:
-                self.notifier.post(channel, message)
-                posted += 1
-                ALERTS.labels(kind="notice").inc()
-            except SlackFailure as exc:
-                failed += 1
-                logger.warning(
-                    "watcher: could not tell %s that %s is %s: %s", channel, backend, state, exc
-                )
-                undo = REACHABLE if state == UNREACHABLE else UNREACHABLE
-                with self.db.session() as session:  # try again next cycle
-                    notices.set_notice(session, key, undo)
-        return posted, failed
+            notice = OutageNotice(
+                channel=channel,
+                backend=health.backend,
+                reachable=state == REACHABLE,
+                since=health.down_since,
+                error=health.last_error,
+            )
+            self.publisher.announce(notice, undo=self._undo(health, key, state))
+            told += 1
+        return told
+
+    def _undo(self, health: BackendHealth, key: str, state: str):
+        def undo() -> None:  # try again next cycle
+            logger.warning("watcher: %s not told: %s is %s", key, health.backend, state)
+            with self.db.session() as session:
+                notices.set_notice(session, key, REACHABLE if state == UNREACHABLE else UNREACHABLE)
+            if state == REACHABLE:
+                health.owes_reachable = True
+
+        return undo

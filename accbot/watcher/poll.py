@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from accbot.acc.errors import BackendUnavailable, ServerError
 from accbot.watcher.detect import overlaps
-from accbot.watcher.sources import Observation, Stream
+from accbot.watching.kind import Stream
+from accbot.watching.observation import Observation
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services

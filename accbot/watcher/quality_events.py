@@ -20,7 +20,7 @@ from accbot.store import data_counts
 from accbot.store.cursors import seen_key
 from accbot.watcher.detect import Subscriber, channel_alert_key
 from accbot.watcher.quality import MEDIAN_WINDOW, QualityFinding, judge
-from accbot.watcher.sources import Observation
+from accbot.watching.observation import Observation
 
 
 @dataclass(frozen=True)

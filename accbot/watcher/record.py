@@ -1,6 +1,6 @@
 """Recording what was detected, in one transaction per agent, before anything is posted.
 
-Alerts are reserved under their unique key with the rendered message; failures that a
+Alerts are reserved under their unique key with what they say, as data; failures that a
 later success recovers are marked, with what the "recovered" reply will say; the cursor
 moves forward. Either all of that is committed or none of it: a crash before the commit
 means the next cycle detects the same things again, a crash after it leaves pending
@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from accbot.slack.views.alerts import AlertContext, alert_line, recovery_note, render_alert
 from accbot.store import alerts, cursors
-from accbot.watcher.detect import OVERDUE, AlertEvent, RecoveryEvent, Subscriber, detect
-from accbot.watcher.sources import Observation
+from accbot.watcher.detect import AlertEvent, RecoveryEvent, Subscriber, detect
+from accbot.watcher.events import AlertFacts, recovery_note
+from accbot.watching.observation import Observation
 
 # Runs first seen now that started this long before the watch began are history, not news.
 # The margin absorbs a difference between ACC's clock and ours.
@@ -82,21 +82,22 @@ def record(
     return outcome
 
 
-def alert_payload(event: AlertEvent, portal_url: str) -> dict[str, Any]:
+def alert_facts(event: AlertEvent, portal_url: str) -> AlertFacts:
     observation = event.observation
-    overdue = event.status == OVERDUE
-    context = AlertContext(
-        agent_ref=event.subscriber.agent_ref, portal_url=portal_url, overdue=overdue
+    return AlertFacts(
+        kind=observation.kind,
+        agent_id=observation.agent_id,
+        agent_ref=event.subscriber.agent_ref,
+        run_id=observation.run_id,
+        status=event.status,
+        is_failure=event.is_failure,
+        portal_url=portal_url,
+        observation=observation,
     )
-    message = render_alert(observation, context)
-    return {
-        "stream": observation.stream,
-        "text": message.text,
-        "blocks": message.blocks,
-        "line": alert_line(observation, context),
-        # The thread gets the log's error lines when there was a failure to explain.
-        "log_ref": observation.log_ref if event.is_failure else None,
-    }
+
+
+def alert_payload(event: AlertEvent, portal_url: str) -> dict[str, Any]:
+    return alert_facts(event, portal_url).payload()
 
 
 def _reserve(session: Session, event: AlertEvent, *, portal_url: str, now: datetime) -> bool:
@@ -126,7 +127,7 @@ def _recover(session: Session, event: RecoveryEvent, *, now: datetime) -> list[s
         if payload.get("stream") != success.stream:
             continue
         if alerts.mark_recovered(session, alert.alert_key, now=now):
-            alert.payload = {**payload, "recovery": recovery_note(success)}
+            alert.payload = {**payload, "recovery": recovery_note(success).payload()}
             recovered.append(alert.alert_key)
     session.flush()
     return recovered

@@ -23,13 +23,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from slack_sdk import WebClient
 
 from accbot.actions.health import WatcherSnapshot
 from accbot.metrics import ERRORS
 from accbot.watcher.cycle import CycleReport, WatchCycle
-from accbot.watcher.notify import Notifier
 from accbot.watcher.shards import HEARTBEAT_FRACTION, ShardLeases, default_holder_id, shard_of
+from accbot.watcher.sink import Sink
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services
@@ -44,7 +43,7 @@ class WatcherService:
     def __init__(
         self,
         services: Services,
-        client: WebClient,
+        sink: Sink,
         *,
         poll_seconds: float | None = None,
         holder_id: str | None = None,
@@ -60,7 +59,7 @@ class WatcherService:
         )
         self.cycle = WatchCycle(
             services,
-            Notifier(client),
+            sink,
             poll_seconds=self.poll_seconds,
             concurrency=services.settings.ACCBOT_ACC_CONCURRENCY,
         )
@@ -104,6 +103,7 @@ class WatcherService:
             max_instances=1,
             coalesce=True,
         )
+        self.cycle.publisher.start()  # posts in the background, at each channel's pace
         scheduler.start()
         self._scheduler = scheduler
         self._since = time.monotonic()
@@ -113,6 +113,7 @@ class WatcherService:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+        self.cycle.publisher.stop()
         self.shards.release_all()
         logger.info("watcher stopped")
 

@@ -11,6 +11,7 @@ from accbot.actions.errors import InvalidInput
 from accbot.commands.model import AgentRef, Watch
 from accbot.slack import ids
 from accbot.slack.app import build_web_client
+from accbot.slack.sink import SlackSink
 from accbot.store import cursors, mutes, watches
 from accbot.watcher.service import WatcherService
 from tests.slack.helpers import audit_rows, blocks_text, buttons
@@ -176,7 +177,9 @@ def test_the_alerts_buttons_act_through_the_same_actions_and_roles(send, slack, 
     send.command(f"watch {QUICK} <#CALERTS|alerts>", user=ADMIN, channel="COPS")
     slack.wait_for("chat.postMessage")
     failed = acc.state.add_run(QUICK_ID, 5, errors=2, log_text="Error: timed out\n")
-    watcher = WatcherService(bot.services, build_web_client(bot.services.settings), poll_seconds=1)
+    watcher = WatcherService(
+        bot.services, SlackSink(build_web_client(bot.services.settings)), poll_seconds=1
+    )
     try:
         watcher.run_cycle()
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from accbot.slack.app import build_web_client
+from accbot.slack.sink import SlackSink
 from accbot.watcher.service import WatcherService
 from tests.support.bot import ADMIN, OPERATOR
 
@@ -16,7 +17,9 @@ def test_a_started_run_of_the_flaky_agent_fails_and_alerts_once(send, slack, bot
     acc.state.run_duration = 0.2
     send.command(f"watch {FLAKY}", user=ADMIN, channel="CDEMO")
     slack.wait_for("chat.postMessage")
-    watcher = WatcherService(bot.services, build_web_client(bot.services.settings), poll_seconds=1)
+    watcher = WatcherService(
+        bot.services, SlackSink(build_web_client(bot.services.settings)), poll_seconds=1
+    )
     try:
         watcher.run_cycle()  # the watch's first look: the old success is not alerted
         assert [m for m in slack.channel_messages("CDEMO") if m.metadata] == []

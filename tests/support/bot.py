@@ -96,11 +96,12 @@ def start_bot(
     running = None
     if watcher:
         from accbot.slack.pause_notices import SlackPauseSink
+        from accbot.slack.sink import SlackSink
         from accbot.watcher.pauses import PauseKeeper
         from accbot.watcher.service import WatcherService
 
         keeper = PauseKeeper(services, SlackPauseSink(client, settings.ACCBOT_ALERT_CHANNEL))
-        running = WatcherService(services, client)
+        running = WatcherService(services, SlackSink(client))
         running.add_singleton(keeper.run)
         running.start()
     probe = running.snapshot if running is not None else None

@@ -6,18 +6,53 @@ It also serves response_url endpoints (``/respond/<id>``) so `respond()` is obse
 and files shared with the bot (``add_file``): ``files.info`` describes them and their
 ``url_private_download`` serves the bytes to a request that carries a bearer token.
 Like bolt-python's own test server, it counts calls per method.
+
+``FakeSlack(limit=SLACK_LIMIT)`` enforces Slack's pace for ``chat.postMessage``: per
+channel, a burst of four, then one a second; a post beyond it is answered 429 with
+``Retry-After`` (whole seconds, as Slack sends it) and not stored.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+
+@dataclass(frozen=True)
+class PostLimit:
+    """``burst`` posts at once per channel, then ``per_second``."""
+
+    per_second: float = 1.0
+    burst: int = 4
+
+
+SLACK_LIMIT = PostLimit()
+
+
+class _Bucket:
+    def __init__(self, limit: PostLimit) -> None:
+        self.limit = limit
+        self.tokens = float(limit.burst)
+        self.updated = time.monotonic()
+
+    def take(self) -> float:
+        """0 when a post may go now (and counts it), else the seconds until one may."""
+        now = time.monotonic()
+        self.tokens = min(
+            float(self.limit.burst), self.tokens + (now - self.updated) * self.limit.per_second
+        )
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.limit.per_second
 
 
 @dataclass
@@ -70,7 +105,10 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
 class FakeSlack:
     """Start with ``with FakeSlack() as slack: slack.api_url``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, limit: PostLimit | None = None) -> None:
+        self.limit = limit
+        self.rate_limited: list[SlackCall] = []  # posts answered 429 by the limit
+        self._buckets: dict[str, _Bucket] = {}
         self.calls: list[SlackCall] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
         self.messages: list[StoredMessage] = []
@@ -275,9 +313,21 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("token")
         with self._cond:
-            self.calls.append(SlackCall(method, params, token))
+            call = SlackCall(method, params, token)
+            self.calls.append(call)
             failures = self._failures.get(method)
             failure = failures.pop(0) if failures else None
+            if failure is None and method == "chat.postMessage" and self.limit is not None:
+                channel = str(params.get("channel", ""))
+                bucket = self._buckets.setdefault(channel, _Bucket(self.limit))
+                wait = bucket.take()
+                if wait > 0:
+                    self.rate_limited.append(call)
+                    failure = (
+                        429,
+                        {"Retry-After": str(max(1, math.ceil(wait)))},
+                        {"ok": False, "error": "ratelimited"},
+                    )
             self._cond.notify_all()
         if failure is not None:
             status, headers, body = failure
@@ -371,6 +421,19 @@ class FakeSlack:
                     if m.channel == channel and m.thread_ts is None
                 ]
             return {"ok": True, "messages": items[:limit], "has_more": len(items) > limit}
+        if method == "conversations.replies":
+            channel, parent = params.get("channel"), str(params.get("ts", ""))
+            include = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+            limit = int(params.get("limit", 100))
+            with self._lock:
+                thread = [
+                    m.as_history_item(include)
+                    for m in self.messages
+                    if m.channel == channel and (m.ts == parent or m.thread_ts == parent)
+                ]
+            if not thread:
+                return {"ok": False, "error": "thread_not_found"}
+            return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):06d}"
             return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}

@@ -22,6 +22,7 @@ from accbot.runtime import build_services, close_services
 from accbot.simulator.server import SimulatorServer
 from accbot.simulator.state import SimState
 from accbot.slack.app import build_web_client
+from accbot.slack.sink import SlackSink
 from accbot.watcher.service import WatcherService
 from tests.support.bot import ACC_TOKEN, ADMIN, BOT_TOKEN
 from tests.support.fake_slack import FakeSlack
@@ -104,8 +105,13 @@ def client(services):
 
 
 @pytest.fixture
-def watcher(services, client) -> Iterator[WatcherService]:
-    service = WatcherService(services, client, poll_seconds=1, holder_id="test-watcher")
+def sink(client) -> SlackSink:
+    return SlackSink(client)
+
+
+@pytest.fixture
+def watcher(services, sink) -> Iterator[WatcherService]:
+    service = WatcherService(services, sink, poll_seconds=1, holder_id="test-watcher")
     yield service
     service.stop()
 

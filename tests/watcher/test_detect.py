@@ -12,7 +12,7 @@ from accbot.watcher.detect import (
     detect,
     overlaps,
 )
-from accbot.watcher.sources import Observation
+from accbot.watching.observation import Observation
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ALERTS = Subscriber("CALERTS", "org/agent")

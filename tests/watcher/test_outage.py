@@ -84,11 +84,11 @@ def test_a_short_hiccup_is_retried_without_telling_anyone(acc, slack, watcher, w
 
 
 def test_a_restart_during_an_outage_says_reachable_again_once_it_answers(
-    acc, slack, services, client, make_services, watch
+    acc, slack, services, sink, make_services, watch
 ):
     acc.state.add_agent(PATH)
     watch(PATH)
-    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
+    first = WatcherService(services, sink, poll_seconds=1, holder_id="first")
     acc.state.fail_next(100_000, status=503)
     for _ in range(FAILED_CYCLES_BEFORE_NOTICE + 1):
         first.run_cycle()
@@ -96,7 +96,7 @@ def test_a_restart_during_an_outage_says_reachable_again_once_it_answers(
     assert len(notices(slack, ALERTS, "ACC unreachable")) == 1
 
     acc.state.fail_next(0)
-    second = WatcherService(make_services(), client, poll_seconds=1, holder_id="second")
+    second = WatcherService(make_services(), sink, poll_seconds=1, holder_id="second")
     try:
         second.run_cycle()
         second.run_cycle()

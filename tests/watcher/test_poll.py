@@ -7,7 +7,7 @@ import time
 
 from accbot.acc.errors import BackendUnreachable, NotFound
 from accbot.watcher.poll import MAX_COUNT, Target, fetch_history, poll
-from accbot.watcher.sources import Observation
+from accbot.watching.observation import Observation
 
 
 def _observation(agent_id: str, number: int) -> Observation:

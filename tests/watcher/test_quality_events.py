@@ -11,7 +11,7 @@ from accbot.store.cursors import seen_key
 from accbot.watcher.detect import Subscriber
 from accbot.watcher.quality import DROP, EMPTY, QualityRule
 from accbot.watcher.quality_events import quality_events
-from accbot.watcher.sources import run_observation
+from accbot.watching.acc import run_observation
 from tests.store import conftest as store_fixtures
 
 database_url = store_fixtures.database_url

@@ -156,10 +156,10 @@ def test_a_job_history_that_failed_to_answer_is_asked_again_next_cycle(
     assert job["agentJobHistoryId"] in alert_key(alert)
 
 
-def test_acc_concurrency_bounds_the_requests_in_flight(acc, make_services, client, watch):
+def test_acc_concurrency_bounds_the_requests_in_flight(acc, make_services, sink, watch):
     _agents(acc, watch, 12)
     services = make_services(ACCBOT_ACC_CONCURRENCY="3")
-    watcher = WatcherService(services, client, poll_seconds=1, holder_id="bounded")
+    watcher = WatcherService(services, sink, poll_seconds=1, holder_id="bounded")
     try:
         acc.state.latency = 0.05
         acc.state.most_in_flight = 0

@@ -10,6 +10,7 @@ import pytest
 
 from accbot.sas.client import SasClient
 from accbot.slack.app import build_web_client
+from accbot.slack.sink import SlackSink
 from accbot.store import alerts as store_alerts
 from accbot.store import cursors
 from accbot.watcher.service import WatcherService
@@ -62,7 +63,7 @@ def send(bot, slack):
 @pytest.fixture
 def watcher(bot):
     service = WatcherService(
-        bot.services, build_web_client(bot.services.settings), poll_seconds=1, holder_id="test"
+        bot.services, SlackSink(build_web_client(bot.services.settings)), poll_seconds=1, holder_id="test"
     )
     yield service
     service.stop()
@@ -243,8 +244,10 @@ def test_more_than_five_failures_in_one_cycle_become_one_digest(send, slack, sim
     assert "6 alerts" in digest.params["text"]
     text = everything(digest)
     assert all(run["runId"] in text for run in runs)
-    details = [c for c in posts(slack) if c.params.get("thread_ts")]
-    assert len(details) == 6
+    [details] = [c for c in posts(slack) if c.params.get("thread_ts")]
+    listed = everything(details)
+    assert all(run["runId"] in listed for run in runs)  # every run, with its Mute 1h
+    assert listed.count('"text": "Mute 1h"') == 6
 
 
 def test_unwatch_stops_the_alerts(send, slack, sim, watcher):

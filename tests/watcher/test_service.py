@@ -65,14 +65,14 @@ def test_the_bot_starts_the_watcher_which_polls_every_interval_until_stopped(
 
 
 def test_two_replicas_split_the_shards_and_each_polls_only_its_own_agents(
-    acc, services, client, watch
+    acc, services, sink, watch
 ):
     ids = []
     for number in range(24):
         ids.append(acc.state.add_agent(f"acme/fleet/a{number:02d}")["agentId"])
         watch(f"acme/fleet/a{number:02d}")
-    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
-    second = WatcherService(services, client, poll_seconds=1, holder_id="second")
+    first = WatcherService(services, sink, poll_seconds=1, holder_id="first")
+    second = WatcherService(services, sink, poll_seconds=1, holder_id="second")
     try:
         assert _polled(acc, first.run_cycle) == set(ids)  # alone: all of them
         assert second.run_cycle() is None  # every shard is taken
@@ -91,9 +91,9 @@ def test_two_replicas_split_the_shards_and_each_polls_only_its_own_agents(
         assert len(shards) <= SHARDS // 2, holder
 
 
-def test_a_stopped_replica_gives_its_shards_up_and_another_takes_them_at_once(services, client):
-    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
-    second = WatcherService(services, client, poll_seconds=1, holder_id="second")
+def test_a_stopped_replica_gives_its_shards_up_and_another_takes_them_at_once(services, sink):
+    first = WatcherService(services, sink, poll_seconds=1, holder_id="first")
+    second = WatcherService(services, sink, poll_seconds=1, holder_id="second")
     try:
         assert first.run_cycle() is not None
         assert second.run_cycle() is None
@@ -106,9 +106,9 @@ def test_a_stopped_replica_gives_its_shards_up_and_another_takes_them_at_once(se
         first.stop()
 
 
-def test_leases_that_are_not_renewed_lapse_within_two_intervals(services, client, clock):
-    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
-    second = WatcherService(services, client, poll_seconds=1, holder_id="second")
+def test_leases_that_are_not_renewed_lapse_within_two_intervals(services, sink, clock):
+    first = WatcherService(services, sink, poll_seconds=1, holder_id="first")
+    second = WatcherService(services, sink, poll_seconds=1, holder_id="second")
     try:
         first.run_cycle()
         clock.advance(seconds=1.0)
@@ -122,10 +122,10 @@ def test_leases_that_are_not_renewed_lapse_within_two_intervals(services, client
         second.stop()
 
 
-def test_singleton_jobs_run_once_per_cycle_on_the_replica_holding_shard_zero(services, client):
+def test_singleton_jobs_run_once_per_cycle_on_the_replica_holding_shard_zero(services, sink):
     runs: list[str] = []
-    first = WatcherService(services, client, poll_seconds=1, holder_id="first")
-    second = WatcherService(services, client, poll_seconds=1, holder_id="second")
+    first = WatcherService(services, sink, poll_seconds=1, holder_id="first")
+    second = WatcherService(services, sink, poll_seconds=1, holder_id="second")
     for watcher in (first, second):
         watcher.add_singleton(lambda name=watcher.holder_id: runs.append(name))
     try:
@@ -141,13 +141,13 @@ def test_singleton_jobs_run_once_per_cycle_on_the_replica_holding_shard_zero(ser
     assert runs == ["first", "first"]
 
 
-def test_a_failing_singleton_job_stops_neither_the_others_nor_the_cycle(services, client):
+def test_a_failing_singleton_job_stops_neither_the_others_nor_the_cycle(services, sink):
     ran: list[str] = []
 
     def failing() -> None:
         raise RuntimeError("expiry failed")
 
-    watcher = WatcherService(services, client, poll_seconds=1, holder_id="only")
+    watcher = WatcherService(services, sink, poll_seconds=1, holder_id="only")
     watcher.add_singleton(failing)
     watcher.add_singleton(lambda: ran.append("second job"))
     try:

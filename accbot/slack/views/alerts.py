@@ -1,8 +1,9 @@
-"""Block Kit for the watcher: alerts, digests, log excerpts, recoveries and outages.
+"""Block Kit for the watcher's events: alerts, digests, log excerpts, recoveries, outages.
 
-Alerts are rendered when they are recorded and kept with the record as plain dicts
-(``SlackMessage``), so the exact same message goes out however late it is posted. One
-renderer per kind of run (``@renders_alert(AgentRun)``); a new backend adds its own.
+The watcher hands over data (``accbot.watcher.events``); this module alone decides how it
+reads in Slack. An alert's blocks come from the view of its run's type, in ``ALERT_VIEWS``
+(ACC runs, ACC job runs, SAS runs); an alert recorded before alerts were kept as data
+has no run to show and is drawn from its record (agent, run, status).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -30,14 +32,27 @@ from accbot.slack.views.runs import (
     retry_errors_button,
     show_log_button,
 )
-
-if TYPE_CHECKING:
-    from accbot.watcher.sources import LogExcerpt, Observation
+from accbot.slack.views.sas import sas_alert_blocks
+from accbot.watcher.events import (
+    AlertFacts,
+    DigestPage,
+    DigestPost,
+    LogExcerptPost,
+    OutageNotice,
+    RecoveryNote,
+    display_id,
+)
+from accbot.watching.observation import Observation
+from accbot.watching.sas import SasRun
 
 MAX_LOG_CHARS = 2800
 FAILURE_ICON = ":x:"
 OVERDUE_ICON = ":hourglass:"
 RECOVERED_ICON = ":white_check_mark:"
+
+
+DIGEST_LISTED = 10  # runs named in a digest's own post; all of them are in its thread
+MAX_BLOCKS = 50
 
 
 @dataclass(frozen=True)
@@ -52,10 +67,6 @@ class SlackMessage:
         # to_dict() checks Block Kit's limits, so a bad message fails here, not in Slack.
         return cls(text=text, blocks=[block.to_dict() for block in blocks])
 
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> SlackMessage:
-        return cls(text=str(payload.get("text") or ""), blocks=list(payload.get("blocks") or []))
-
 
 @dataclass(frozen=True)
 class AlertContext:
@@ -65,27 +76,24 @@ class AlertContext:
     portal_url: str = ""
     overdue: bool = False
 
-
-AlertRenderer = Callable[["Observation", AlertContext], list[Block]]
-_RENDERERS: dict[type, AlertRenderer] = {}
-
-
-def renders_alert(original_type: type) -> Callable[[AlertRenderer], AlertRenderer]:
-    def register(func: AlertRenderer) -> AlertRenderer:
-        _RENDERERS[original_type] = func
-        return func
-
-    return register
+    @classmethod
+    def of(cls, alert: AlertFacts) -> AlertContext:
+        return cls(agent_ref=alert.agent_ref, portal_url=alert.portal_url, overdue=alert.overdue)
 
 
-def render_alert(observation: Observation, context: AlertContext) -> SlackMessage:
-    """The alert message for one run (the blocks come from the renderer of its type)."""
-    for klass in type(observation.original).__mro__:
-        if klass in _RENDERERS:
-            return SlackMessage.of(
-                alert_text(observation, context), _RENDERERS[klass](observation, context)
-            )
-    raise LookupError(f"no alert view for {type(observation.original).__name__}")
+AlertView = Callable[[Observation, AlertContext], list[Block]]
+
+
+def render_alert(alert: AlertFacts) -> SlackMessage:
+    """The alert message for one run (the blocks come from the view of its run's type)."""
+    observation = alert.observation
+    context = AlertContext.of(alert)
+    if observation is None:
+        return SlackMessage.of(_record_text(alert), _record_alert(alert))
+    view = ALERT_VIEWS.get(type(observation.original))
+    if view is None:
+        raise LookupError(f"no alert view for {type(observation.original).__name__}")
+    return SlackMessage.of(alert_text(observation, context), view(observation, context))
 
 
 def alert_text(observation: Observation, context: AlertContext) -> str:
@@ -94,17 +102,15 @@ def alert_text(observation: Observation, context: AlertContext) -> str:
     return f"{context.agent_ref}: {what} {display_id(observation)} {state}"
 
 
-def alert_line(observation: Observation, context: AlertContext) -> str:
+def alert_line(alert: AlertFacts) -> str:
     """One line for a digest: icon, agent, run, status."""
-    icon = OVERDUE_ICON if context.overdue else status_icon(observation)
+    observation = alert.observation
+    if observation is None:
+        return f"{FAILURE_ICON if alert.is_failure else ':information_source:'} `{fmt.escape(alert.agent_ref)}` run `{fmt.escape(alert.run_id)}` {fmt.escape(alert.status)}"
+    icon = OVERDUE_ICON if alert.overdue else status_icon(observation)
     what = "job run" if observation.stream == "job" else "run"
-    state = "overdue" if context.overdue else observation.status
-    return f"{icon} `{fmt.escape(context.agent_ref)}` {what} `{display_id(observation)}` {fmt.escape(state)}"
-
-
-def display_id(observation: Observation) -> str:
-    log_ref = observation.log_ref
-    return log_ref if log_ref and observation.run_id.endswith(log_ref) else observation.run_id
+    state = "overdue" if alert.overdue else observation.status
+    return f"{icon} `{fmt.escape(alert.agent_ref)}` {what} `{fmt.escape(display_id(observation))}` {fmt.escape(state)}"
 
 
 def status_icon(observation: Observation) -> str:
@@ -127,7 +133,27 @@ def _field(name: str, value: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=f"*{name}*\n{value}")
 
 
-@renders_alert(AgentRun)
+def _record_text(alert: AlertFacts) -> str:
+    return f"{alert.agent_ref}: run {alert.run_id} {alert.status}"
+
+
+def _record_alert(alert: AlertFacts) -> list[Block]:
+    """An alert recorded by an older accbot, which kept no run to show: its record."""
+    icon = FAILURE_ICON if alert.is_failure else ":information_source:"
+    return [
+        SectionBlock(
+            text=fmt.truncate(
+                f"{icon} `{fmt.escape(alert.agent_ref)}` · run `{fmt.escape(alert.run_id)}` "
+                f"{fmt.escape(alert.status)}",
+                3000,
+            )
+        ),
+        ActionsBlock(
+            block_id=f"alert:{alert.run_id}"[:255], elements=[mute_button(alert.agent_ref)]
+        ),
+    ]
+
+
 def run_alert(observation: Observation, context: AlertContext) -> list[Block]:
     run: AgentRun = observation.original
     agent = fmt.escape(context.agent_ref)
@@ -170,7 +196,6 @@ def run_alert(observation: Observation, context: AlertContext) -> list[Block]:
     ]
 
 
-@renders_alert(JobRun)
 def job_alert(observation: Observation, context: AlertContext) -> list[Block]:
     job: JobRun = observation.original
     agent = fmt.escape(context.agent_ref)
@@ -212,69 +237,138 @@ def job_alert(observation: Observation, context: AlertContext) -> list[Block]:
     ]
 
 
-def render_digest(lines: list[str]) -> SlackMessage:
-    """Many alerts for one channel at once: one message listing them all."""
-    count = len(lines)
-    title = f":rotating_light: {count} alerts"
-    blocks: list[Block] = [HeaderBlock(text=title)]
-    blocks.extend(line_sections(lines))
-    blocks.append(
+def sas_alert(observation: Observation, context: AlertContext) -> list[Block]:
+    run: SasRun = observation.original
+    return sas_alert_blocks(
+        run.item, agent_ref=context.agent_ref, agent_name=run.agent_name, sas_url=run.sas_url
+    )
+
+
+# The view of each kind of run an alert can be about.
+ALERT_VIEWS: dict[type, AlertView] = {AgentRun: run_alert, JobRun: job_alert, SasRun: sas_alert}
+
+
+def alert_buttons(alert: AlertFacts) -> list[ButtonElement]:
+    """What can be done about the alert's run: an ACC run that ended can be retried or
+    restarted; any ACC run's log shown; every agent muted."""
+    observation = alert.observation
+    run = observation.original if observation is not None else None
+    buttons: list[ButtonElement] = []
+    if isinstance(run, AgentRun):
+        if not alert.overdue:
+            buttons += [retry_errors_button(run), restart_button(run)]
+        buttons.append(show_log_button(run))
+    buttons.append(mute_button(alert.agent_ref))
+    return buttons
+
+
+# ----------------------------------------------------------------------------- digests
+
+
+def render_digest(digest: DigestPost) -> SlackMessage:
+    """A storm in one channel: one post that counts the alerts; the thread lists them."""
+    count = len(digest.alerts)
+    agents = len({a.agent_ref.lower() for a in digest.alerts})
+    statuses: dict[str, int] = {}
+    for alert in digest.alerts:
+        statuses[alert.status] = statuses.get(alert.status, 0) + 1
+    summary = ", ".join(f"{fmt.count(n)} {fmt.escape(s.lower())}" for s, n in statuses.items())
+    lines = [alert_line(a) for a in digest.alerts[:DIGEST_LISTED]]
+    if count > DIGEST_LISTED:
+        lines.append(f"… and {fmt.count(count - DIGEST_LISTED)} more")
+    replies = "1 reply" if digest.pages == 1 else f"{digest.pages} replies"
+    blocks: list[Block] = [
+        HeaderBlock(text=f":rotating_light: {count:,} alerts"),
+        SectionBlock(text=fmt.truncate(f"*{summary}* across {agents:,} agent(s)", 3000)),
+        *line_sections(lines),
         ContextBlock(
-            elements=[MarkdownTextObject(text="Each run's details and buttons are in this thread.")]
+            elements=[
+                MarkdownTextObject(
+                    text=f"Every run, with its buttons, is in this thread ({replies})."
+                )
+            ]
+        ),
+    ]
+    first = "; ".join(_plain(alert_line(a)) for a in digest.alerts[:5])
+    return SlackMessage.of(f"{count:,} alerts: {first}", blocks[:MAX_BLOCKS])
+
+
+def render_digest_page(page: DigestPage) -> SlackMessage:
+    """One reply in a digest's thread: each run on a line, with its buttons under it."""
+    first = page.first
+    last = first + len(page.alerts) - 1
+    title = f"Runs {first:,}–{last:,} ({page.number} of {page.pages})"
+    blocks: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=title)])]
+    for index, alert in enumerate(page.alerts):
+        blocks.append(SectionBlock(text=fmt.truncate(alert_line(alert), 3000)))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"digest:{page.number}:{index}:{alert.run_id}"[:255],
+                elements=alert_buttons(alert),
+            )
         )
-    )
-    return SlackMessage.of(
-        f"{count} alerts: " + "; ".join(_plain(line) for line in lines[:5]), blocks
-    )
+    return SlackMessage.of(title, blocks[:MAX_BLOCKS])
 
 
 def _plain(line: str) -> str:
     return line.replace("`", "")
 
 
-def render_log_excerpt(log_ref: str, excerpt: LogExcerpt) -> SlackMessage:
+# ----------------------------------------------------------------------------- threads
+
+
+def render_log_excerpt(post: LogExcerptPost) -> SlackMessage:
+    if post.excerpt is None:
+        return render_log_unavailable(post.log_ref, post.unavailable or "no log")
+    excerpt = post.excerpt
+    log_ref = fmt.escape(post.log_ref)
     text = f"*Log of `{log_ref}`* — {fmt.escape(excerpt.summary)}"
     if excerpt.lines:
-        quoted = fmt.truncate("\n".join(excerpt.lines), MAX_LOG_CHARS).replace("```", "'''")
-        text += f"\n```{quoted}```"
+        quoted = fmt.truncate(fmt.escape("\n".join(excerpt.lines)), MAX_LOG_CHARS)
+        fence_free = quoted.replace("```", "'''")  # a fence inside would end the block
+        text += f"\n```{fence_free}```"
     return SlackMessage.of(
-        f"Log of {log_ref}: {excerpt.summary}", [SectionBlock(text=fmt.truncate(text, 3000))]
+        f"Log of {post.log_ref}: {excerpt.summary}", [SectionBlock(text=fmt.truncate(text, 3000))]
     )
 
 
 def render_log_unavailable(log_ref: str, reason: str) -> SlackMessage:
-    text = f":page_facing_up: The log of `{log_ref}` could not be fetched ({fmt.escape(reason)}). Use *Show log* to try again."
+    text = f":page_facing_up: The log of `{fmt.escape(log_ref)}` could not be fetched ({fmt.escape(reason)}). Use *Show log* to try again."
     return SlackMessage.of(
         f"The log of {log_ref} could not be fetched", [SectionBlock(text=fmt.truncate(text, 3000))]
     )
 
 
-def recovery_note(success: Observation) -> dict[str, Any]:
-    """What a recovery says, kept with the failure's record until the reply goes out."""
-    what = "job run" if success.stream == "job" else "run"
-    moment = success.ended or success.started
-    return {
-        "line": f"{what} `{display_id(success)}` {fmt.escape(success.status.lower())} {fmt.when(moment)}",
-        "text": f"{what} {display_id(success)} {success.status.lower()}",
-    }
+def recovery_line(note: RecoveryNote | None) -> str:
+    if note is None:
+        return "a later run succeeded"
+    return f"{note.what} `{fmt.escape(note.run)}` {fmt.escape(note.status.lower())} {fmt.when(note.at)}"
 
 
-def render_recovered_reply(note: dict[str, Any]) -> SlackMessage:
-    text = f"{RECOVERED_ICON} *Recovered*: {note.get('line', 'a later run succeeded')}."
-    return SlackMessage.of(
-        f"Recovered: {note.get('text', 'a later run succeeded')}",
-        [SectionBlock(text=fmt.truncate(text, 3000))],
+def render_recovered_reply(note: RecoveryNote | None) -> SlackMessage:
+    text = f"{RECOVERED_ICON} *Recovered*: {recovery_line(note)}."
+    plain = f"{note.what} {note.run} {note.status.lower()}" if note else "a later run succeeded"
+    return SlackMessage.of(f"Recovered: {plain}", [SectionBlock(text=fmt.truncate(text, 3000))])
+
+
+def render_recovered_original(alert: AlertFacts, note: RecoveryNote | None) -> SlackMessage:
+    """The failure's own message, marked recovered at the top."""
+    original = render_alert(alert)
+    banner = SectionBlock(
+        text=fmt.truncate(f"{RECOVERED_ICON} *Recovered* — {recovery_line(note)}", 3000)
+    ).to_dict()
+    return SlackMessage(
+        text=f"Recovered — {original.text}", blocks=[banner, *original.blocks][:MAX_BLOCKS]
     )
 
 
-def render_recovered_original(original: SlackMessage, note: dict[str, Any]) -> SlackMessage:
-    """The failure's own message, marked recovered at the top."""
-    banner = SectionBlock(
-        text=fmt.truncate(
-            f"{RECOVERED_ICON} *Recovered* — {note.get('line', 'a later run succeeded')}", 3000
-        )
-    ).to_dict()
-    return SlackMessage(text=f"Recovered — {original.text}", blocks=[banner, *original.blocks][:50])
+# ----------------------------------------------------------------------------- outages
+
+
+def render_outage(notice: OutageNotice) -> SlackMessage:
+    if notice.reachable:
+        return backend_reachable(notice.backend)
+    return backend_unreachable(notice.backend, notice.since, notice.error)
 
 
 def backend_unreachable(backend: str, since: datetime | None, error: str | None) -> SlackMessage:

@@ -1,7 +1,7 @@
 """Where a new watch starts: the agent's current history, recorded as already seen.
 
 Called by ``/acc watch`` before the watch is stored, so nothing that happened before the
-watch is ever alerted. The cycle does the same for a watched agent that has no cursor.
+watch is ever alerted. (The watcher does the same for a watched agent with no cursor.)
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accbot.store import cursors
-from accbot.watcher.record import WatchedAgent, record
-from accbot.watcher.sources import watch_kind
+from accbot.watching.keys import observed_keys
+from accbot.watching.registry import watch_kind
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services
@@ -29,13 +29,13 @@ def start_cursor(services: Services, kind: str, agent_id: str) -> bool:
     histories = [
         stream.fetch(services, agent_id, BASELINE_COUNT) for stream in watch_kind(kind).streams
     ]
+    now = services.clock()
+    seen = [key for history in histories for o in history for key, _ in observed_keys(o, now)]
+    starts = [o.started for history in histories for o in history if o.started is not None]
     with services.db.session() as session:
-        outcome = record(
-            session,
-            WatchedAgent(kind, agent_id, ()),
-            histories,
-            now=services.clock(),
-            muted=frozenset(),
-            portal_url="",
-        )
-    return outcome.baseline
+        _, created = cursors.ensure_cursor(session, kind, agent_id, now=now)
+        if created:
+            cursors.advance_cursor(
+                session, kind, agent_id, seen, last_seen_start=max(starts, default=None), now=now
+            )
+    return created

@@ -8,8 +8,8 @@ import pytest
 
 from accbot.sas.models import BotHistoryItem
 from accbot.watcher.detect import AlertEvent, RecoveryEvent, Subscriber, detect
-from accbot.watcher.sas_source import SasRun, sas_observation
-from accbot.watcher.sources import watch_kind
+from accbot.watching.registry import watch_kind
+from accbot.watching.sas import SasRun, sas_observation
 
 AGENT = "ba14bc66-8aaf-4a57-bff1-87a39774ac1a"
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)

@@ -3,7 +3,7 @@
 A SAS agent has one stream, its run history (``GET /catalog/bots/{id}/history``), which
 becomes :class:`Observation` values like ACC's, so the cursor, the alert keys, digests,
 recoveries and mutes are the very same code. Each run is identified by
-``BotHistoryItem.run_key`` (the item's ``id`` is the agent's).
+``BotHistoryItem.run_key`` (the item's ``id`` may be the agent's).
 
 Only ``completed`` is a documented status. A status accbot cannot classify is neither a
 failure nor a success: it is announced once per agent and status word as
@@ -12,23 +12,26 @@ failure nor a success: it is announced once per agent and status word as
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slack_sdk.models.blocks import Block
-
-from accbot.actions.sas_runs import NOT_CONFIGURED_MESSAGE, require_sas, sas_agent_name
+from accbot.acc.errors import BackendResponseError
 from accbot.sas.models import BotHistoryItem, SasRunState
-from accbot.slack.views.alerts import AlertContext, renders_alert
-from accbot.slack.views.sas import sas_alert_blocks
-from accbot.watcher.sources import LogExcerpt, Observation, WatchKind, register_kind
+from accbot.watching.kind import KindUnavailable, WatchKind
+from accbot.watching.observation import LogExcerpt, Observation
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services
+    from accbot.sas.client import SasClient
 
 KIND = "sas"
 UNKNOWN_STATUS = "unknown status"
 MAX_STATUS_CHARS = 64  # what an alert record keeps of a status
+NOT_CONFIGURED_MESSAGE = (
+    "SAS is not configured: set SAS_BASE_URL and either SAS_TOKEN or both "
+    "SAS_CLIENT_ID and SAS_CLIENT_SECRET, then restart accbot."
+)
 
 
 @dataclass(frozen=True)
@@ -65,42 +68,55 @@ def sas_observation(agent_id: str, run: SasRun) -> Observation:
     )
 
 
+def sas_client(services: Services) -> SasClient:
+    if services.sas is None:
+        raise KindUnavailable(NOT_CONFIGURED_MESSAGE)
+    return services.sas
+
+
 class SasRuns:
     name = "run"
     backend = "SAS"
     on_demand = False
 
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}  # agent id -> display name, for this process
+        self._lock = threading.Lock()
+
     def fetch(self, services: Services, agent_id: str, count: int) -> list[Observation]:
-        sas = require_sas(services)
+        sas = sas_client(services)
         items = sas.recent_history(agent_id, count)
-        name = sas_agent_name(services, agent_id)
+        name = self.agent_name(sas, agent_id)
         return [sas_observation(agent_id, SasRun(item, name, sas.base_url)) for item in items]
+
+    def agent_name(self, sas: SasClient, agent_id: str) -> str:
+        """The agent's name from ``GET /catalog/bots/{id}``; a server that refuses that
+        undocumented lookup still has its alerts, under the agent's id."""
+        with self._lock:
+            known = self._names.get(agent_id)
+        if known is not None:
+            return known
+        try:
+            name = sas.get_bot(agent_id).name
+        except BackendResponseError:
+            return agent_id
+        with self._lock:
+            self._names[agent_id] = name
+        return name
 
     def log_excerpt(self, services: Services, log_ref: str) -> LogExcerpt:
         raise LookupError("SAS catalog agent runs have no log")
 
 
-def _resolve(services: Services, agent_id: str) -> str:
+def resolve_agent_id(services: Services, agent_id: str) -> str:
     """The agent's id as typed, once SAS confirms it exists (404 names it otherwise)."""
     agent_id = agent_id.strip()
-    require_sas(services).get_history(agent_id, limit=1)
+    sas_client(services).get_history(agent_id, limit=1)
     return agent_id
 
 
-def _unavailable(services: Services) -> str | None:
+def unavailable(services: Services) -> str | None:
     return NOT_CONFIGURED_MESSAGE if services.sas is None else None
 
 
-@renders_alert(SasRun)
-def sas_alert(observation: Observation, context: AlertContext) -> list[Block]:
-    run: SasRun = observation.original
-    return sas_alert_blocks(
-        run.item,
-        agent_ref=context.agent_ref,
-        agent_name=run.agent_name,
-        sas_url=run.sas_url,
-    )
-
-
-SAS = WatchKind(kind=KIND, streams=(SasRuns(),), resolve=_resolve, unavailable=_unavailable)
-register_kind(SAS)
+SAS = WatchKind(kind=KIND, streams=(SasRuns(),), resolve=resolve_agent_id, unavailable=unavailable)
