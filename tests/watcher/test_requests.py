@@ -215,9 +215,9 @@ def test_a_quiet_cycle_reads_in_a_few_queries_whatever_the_number_of_agents_and_
 
     assert report.agents == agents
     assert statements.writes == []
-    # watches, mutes, the cursors (one query for up to 400 agents), pending alerts and
-    # owed recoveries: the same five for 3 agents as for 30.
-    assert statements.queries == 5
+    # watches, mutes, the cursors (one query for up to 400 agents), pending alerts, pending
+    # digest messages and owed recoveries: the same six for 3 agents as for 30.
+    assert statements.queries == 6
 
 
 def test_a_cycle_with_news_writes_only_for_the_agent_that_has_it(acc, services, watcher, watch):
