@@ -6,8 +6,8 @@ alert went out in. Payloads written by earlier versions held rendered Block Kit;
 keep only their data (stream, log, recovery), and such an alert is shown from its
 record's columns (agent, run, status) if it is ever posted again.
 
-Revision ID: 0007_digest_messages
-Revises: 0006_schedule_pauses
+Revision ID: 0008_digest_messages
+Revises: 0007_pending_confirmations
 Create Date: 2026-12-01
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_digest_messages"
-down_revision = "0006_schedule_pauses"
+revision = "0008_digest_messages"
+down_revision = "0007_pending_confirmations"
 branch_labels = None
 depends_on = None
 
