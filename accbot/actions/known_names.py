@@ -25,6 +25,11 @@ class KnownNames:
         with self._lock:
             return self._names.get(key)
 
+    def keys(self) -> list[str]:
+        """Every id remembered so far, in the order first met."""
+        with self._lock:
+            return list(self._names)
+
     def label(self, key: str) -> str:
         """The remembered name, or the id itself."""
         return self.get(key) or key

@@ -46,6 +46,7 @@ logger = logging.getLogger("accbot.actions")
 REMINDER_LEAD = timedelta(minutes=15)
 SHORT_PAUSE = timedelta(minutes=30)  # shorter pauses are reminded at half time
 EXTEND_STEP = timedelta(hours=1)  # what "Extend 1h" adds
+MAX_AGENTS_SEARCHED = 10  # schedule lists read to find one schedule's agent
 
 EXPIRED, RESUMED, BY_HAND, REPLACED = "expired", "resumed", "by_hand", "replaced"
 
@@ -95,12 +96,38 @@ def view_of(pause: SchedulePause) -> PauseView:
 # --- starting a pause -----------------------------------------------------------------
 
 
-def pause_schedule(command: ScheduleAction, actor: Actor, services: Services) -> PauseStarted:
-    """``schedule off <id> for <duration>``: ACC cannot tell one schedule's state without
-    its agent, so the named schedule is turned off and, at the end, back on."""
+def pause_schedule(
+    command: ScheduleAction, actor: Actor, services: Services
+) -> PauseStarted | Notice:
+    """``schedule off <id> for <duration>``. ACC reads schedules only per agent: when the
+    schedule belongs to an agent this process has looked up (``/acc schedules``, ``/acc
+    agent`` …), its state is checked — one already off is not paused, so not turned on
+    later — and the pause keeps the agent, so a schedule turned back on in ACC ends it.
+    Otherwise the named schedule is turned off and, at the end, back on."""
     assert command.pause is not None
+    agent_id, schedule = _locate(services, command.schedule_id)
+    if schedule is not None and not schedule.is_enabled:
+        return Notice(
+            text=say(
+                "Schedule ", Code(schedule.schedule_id), " is already disabled; nothing to pause."
+            )
+        )
     services.acc.set_schedule_enabled(command.schedule_id, False)  # a 404 names it first
-    return _record(services, actor, [command.schedule_id], command.pause)
+    return _record(services, actor, [command.schedule_id], command.pause, agent_id=agent_id)
+
+
+def _locate(services: Services, schedule_id: str) -> tuple[str | None, Schedule | None]:
+    """The schedule and its agent's id, among the agents this process knows."""
+    wanted = schedule_id.lower()
+    for agent_id in services.agent_paths.keys()[-MAX_AGENTS_SEARCHED:]:
+        try:
+            schedules = services.acc.get_schedules(agent_id)
+        except BackendError:
+            continue
+        for schedule in schedules:
+            if schedule.schedule_id.lower() == wanted:
+                return agent_id, schedule
+    return None, None
 
 
 def pause_agent_schedules(
@@ -358,7 +385,7 @@ def schedule_action(
     *,
     confirmed: bool = False,
     progress: Progress | None = None,
-) -> Mutation | PauseStarted:
+) -> Mutation | PauseStarted | Notice:
     """``schedule on|off|run|delete``: ``off ... for`` pauses; ``on`` ends the pause
     holding the schedule (turned back on by hand)."""
     if command.pause is not None:

@@ -176,6 +176,36 @@ def test_turning_a_paused_schedule_on_through_accbot_ends_its_pause(send, slack,
     assert not enabled(acc, SCHEDULE)  # the ended pause did not turn it back on
 
 
+def look_up_quick(send, slack) -> None:
+    """`/acc schedules` makes the bot meet the agent, so it can find its schedules."""
+    before = len(slack.responses)
+    send.command(f"schedules {QUICK}", user=OPERATOR, channel="COPS")
+    slack.wait_for_response(count=before + 1)
+
+
+def test_a_schedule_of_a_known_agent_that_is_already_off_is_not_paused(send, slack, acc, bot):
+    look_up_quick(send, slack)
+    off = acc.state.add_schedule(QUICK_ID, "0 0 7 * * ?")["scheduleId"]
+    acc.state.set_schedule_enabled(off, False)
+    send.command(f"schedule off {off} for 1h", user=OPERATOR, channel="COPS")
+    answers = slack.wait_for_response(count=2)
+    assert f"Schedule `{off}` is already disabled; nothing to pause." in answers[1]["text"]
+    assert active_pauses(bot) == []
+    assert acc.state.count_requests("POST", f"/api/job/schedule/{off}/") == 0
+
+
+def test_a_single_pause_turned_back_on_in_acc_ends_when_its_agent_is_known(
+    send, slack, acc, bot, clock
+):
+    look_up_quick(send, slack)
+    pause_one(send, slack)
+    [pause] = active_pauses(bot)
+    assert pause.agent_id == QUICK_ID
+    acc.state.set_schedule_enabled(SCHEDULE, True)  # someone in ACC's portal
+    wait_until(lambda: posts_in(slack, "COPS", "turned back on by hand"))
+    assert active_pauses(bot) == []
+
+
 def test_viewers_cannot_pause(send, slack, acc, bot):
     send.command(f"schedule off {SCHEDULE} for 2h", user=VIEWER)
     [answer] = slack.wait_for_response()
