@@ -32,7 +32,7 @@ from accbot.backend.errors import (
     Unauthorized,
     status_error,
 )
-from accbot.backend.retry import RetryPolicy
+from accbot.backend.retry import DEFAULT_BACKOFF_SECONDS, DEFAULT_RETRIES, RetryPolicy
 from accbot.backend.secrets import Scrubber, reveal
 from accbot.backend.transport import HttpBackend, RequestHook
 from accbot.sas.models import Bot, BotHistoryItem, HistoryPage, Link
@@ -51,8 +51,6 @@ BOT_MEDIA_TYPE = "application/vnd.sas.metadata.bot+json"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 DEFAULT_PAGE_SIZE = 10  # the document's default ``limit``
 DEFAULT_BOTS_PAGE_SIZE = 100
-DEFAULT_RETRIES = 2  # extra attempts for safe requests after a 5xx or a connection error
-DEFAULT_BACKOFF_SECONDS = 0.5  # doubled on each retry
 # Replace a granted token this long before SAS says it expires (at most a tenth of its life).
 TOKEN_REFRESH_MARGIN_SECONDS = 60.0
 MAX_ERROR_TEXT = 300

@@ -206,8 +206,8 @@ def test_bad_client_credentials_say_what_to_check(sas_sim: SasSim) -> None:
 def test_every_documented_error_code_is_mapped_with_the_sas_body(
     sas_sim: SasSim, status: int, error_type: type
 ) -> None:
-    # three failures: more than the retries of a 5xx, and a static token does not retry 4xx
-    sas_sim.state.fail_next(3, status)
+    # four failures: more than the retries of a 5xx, and a static token does not retry 4xx
+    sas_sim.state.fail_next(4, status)
     with token_client(sas_sim) as client, pytest.raises(error_type) as info:
         client.get_history(AGENT_ID)
     error = info.value
@@ -259,7 +259,7 @@ def test_connection_refused_is_unreachable_after_retries() -> None:
         with pytest.raises(BackendUnreachable) as info:
             client.get_history(AGENT_ID)
     assert info.value.backend == "SAS"
-    assert len(sleeps) == 2
+    assert len(sleeps) == 3  # the same three retries as ACC
     assert STATIC_TOKEN not in str(info.value)
 
 
@@ -278,7 +278,7 @@ def test_timeouts_are_backend_timeouts() -> None:
     )
     with client, pytest.raises(BackendTimeout):
         client.get_history(AGENT_ID)
-    assert len(calls) == 3
+    assert len(calls) == 4  # first try and three retries, as ACC
 
 
 def test_non_json_success_is_an_invalid_response() -> None:
