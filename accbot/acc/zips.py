@@ -26,6 +26,11 @@ MiB = 1024 * 1024
 MAX_EXCERPT_BYTES = 2 * MiB
 DEFAULT_MAX_TEXT_BYTES = MAX_EXCERPT_BYTES
 TRUNCATION_MARK = "[… the rest of the log was not read …]"
+# No log or data archive of ACC holds more files; a larger count is refused before the
+# central directory is parsed (each entry costs an object in memory).
+MAX_ENTRIES = 10_000
+# The end of central directory record is 22 bytes plus a comment of at most 64 KiB.
+_EOCD_SEARCH = 22 + 65_535
 MAX_LINE_CHARS = 500
 _READ_CHUNK = 64 * 1024
 
@@ -59,12 +64,38 @@ class ZipEntry:
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
+    entries = declared_entries(data)
+    if entries is not None and entries > MAX_ENTRIES:
+        # zipfile would build an object per entry before a single one is looked at
+        raise BadArchive(
+            f"ACC's archive declares {entries:,} files; accbot reads archives of at most "
+            f"{MAX_ENTRIES:,}"
+        )
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise BadArchive(
             f"ACC sent a download that is not a zip archive ({len(data)} bytes)"
         ) from exc
+
+
+def declared_entries(data: bytes) -> int | None:
+    """How many files the archive's end record says it holds (None: no end record).
+
+    Read from the last bytes alone (the end of central directory record, or its zip64
+    form), so the count is known before the central directory is parsed.
+    """
+    window = max(0, len(data) - _EOCD_SEARCH)
+    end = data.rfind(b"PK\x05\x06", window)
+    if end < 0 or end + 22 > len(data):
+        return None
+    entries = int.from_bytes(data[end + 10 : end + 12], "little")
+    locator = end - 20
+    if entries == 0xFFFF and locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        record = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[record : record + 4] == b"PK\x06\x06":
+            entries = int.from_bytes(data[record + 32 : record + 40], "little")
+    return entries
 
 
 def list_files(data: bytes) -> list[ZipEntry]:

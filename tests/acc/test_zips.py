@@ -12,6 +12,7 @@ from accbot.acc.zips import (
     BadArchive,
     EntryNotFound,
     ZipEntry,
+    declared_entries,
     error_lines,
     list_files,
     read_log,
@@ -185,3 +186,28 @@ def test_tail_returns_the_last_lines_without_trailing_blanks():
 def test_very_long_lines_are_clipped():
     (line,) = tail("x" * 5000)
     assert len(line) == 500 and line.endswith("…")
+
+
+def test_an_archive_declaring_too_many_files_is_refused_before_it_is_parsed():
+    data = bytearray(make_zip({"run.log": LOG}))
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (60_000).to_bytes(2, "little") * 2  # entries here, in total
+    with pytest.raises(BadArchive, match="declares 60,000 files"):
+        list_files(bytes(data))
+    with pytest.raises(BadArchive):
+        read_text(bytes(data))
+
+
+def test_the_declared_file_count_is_read_from_the_end_record():
+    files = {f"f{i}.csv": b"x" for i in range(12)}
+    assert declared_entries(make_zip(files)) == 12
+    assert declared_entries(b"not a zip") is None
+
+
+def test_a_zip64_end_record_is_followed_for_the_count(monkeypatch):
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 0)  # write the zip64 end record
+    data = bytearray(make_zip({"a.log": "x", "b.log": "y"}))
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8 : end + 12] = b"\xff" * 4  # "see the zip64 record", as large archives say
+    assert declared_entries(bytes(data)) == 2
+    assert [e.name for e in list_files(bytes(data))] == ["a.log", "b.log"]
