@@ -57,3 +57,23 @@ def test_secrets_in_the_environment_are_known_before_the_settings_are_read():
         {"SLACK_SIGNING_SECRET": SECRET, "DATABASE_URL": "postgresql://u:db-pass-77f1@h/db"}
     )
     assert SCRUBBER.scrub(f"sig {SECRET} db-pass-77f1") == "sig *** ***"
+
+
+def test_configure_logging_filters_what_reaches_its_handler(monkeypatch):
+    monkeypatch.setenv("SAS_CLIENT_SECRET", "sas-secret-from-env-5d2c")
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    stream = io.StringIO()
+    try:
+        from accbot.logging_setup import configure_logging
+
+        configure_logging("INFO", handler=logging.StreamHandler(stream))
+        logging.getLogger("accbot.sas").warning("grant refused for sas-secret-from-env-5d2c")
+        logging.getLogger("httpx").info("HTTP Request: GET http://u:pw-in-url-1234@sas/")
+    finally:
+        root.handlers[:] = saved
+        root.setLevel(level)
+    text = stream.getvalue()
+    assert "grant refused for ***" in text
+    assert "sas-secret-from-env-5d2c" not in text
+    assert "HTTP Request" not in text  # httpx's per-request lines are kept quiet

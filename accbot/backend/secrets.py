@@ -95,9 +95,6 @@ class Scrubber:
         """Remember the password of a URL such as DATABASE_URL, if it has one."""
         self.add(url_password(url))
 
-    def __contains__(self, value: str) -> bool:
-        return value in self._secrets
-
     def scrub(self, text: str) -> str:
         """``text`` with every secret masked."""
         if not text:
