@@ -54,6 +54,21 @@ RULES = (
         "store/ imports none of commands, actions, slack, watcher, nor acc or sas",
     ),
     Rule(
+        "accbot.backend",
+        _under("acc", "sas", "store", "commands", "actions", "slack", "watcher", "watching", "cli"),
+        "backend/ is below both clients and everything above them",
+    ),
+    Rule(
+        "accbot.config",
+        _under("acc", "sas", "store", "commands", "actions", "slack", "watcher", "watching", "cli"),
+        "config is below everything that reads it",
+    ),
+    Rule(
+        "accbot.watching",
+        _under("actions", "watcher", "slack", "cli"),
+        "watching/ holds what actions and the watcher share, below both",
+    ),
+    Rule(
         "accbot.commands",
         _under("actions", "slack", "watcher", "store"),
         "commands/ imports none of actions, slack, watcher, store",
