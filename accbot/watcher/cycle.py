@@ -6,7 +6,8 @@
    history once, concurrently (its job history only when followups.py says so), skipping
    a backend that is backing off after an outage; and per agent with anything new, in one
    transaction: detect, reserve alerts, mark recoveries, move the cursor. An agent with
-   nothing new costs no write: a quiet cycle writes nothing.
+   nothing new costs no write: a quiet cycle writes nothing. Chunks overlap (one is
+   fetched while the one before is recorded), and only two are held at a time.
 3. Count the cycle as failed or good for each backend; announce outages once.
 4. Hand what was recorded to the publisher, which posts it at each channel's pace
    (in the background, or before returning when not started).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,7 +30,7 @@ from accbot.store import cursors, mutes, watches
 from accbot.watcher.detect import Subscriber, detect
 from accbot.watcher.followups import FollowUps
 from accbot.watcher.outage import BackendHealth, OutageNotices
-from accbot.watcher.poll import DEFAULT_CONCURRENCY, AgentPoll, Fetched, Target, poll_agents
+from accbot.watcher.poll import DEFAULT_CONCURRENCY, AgentPoll, AgentPoller, Fetched, Target
 from accbot.watcher.publish import Published, Publisher
 from accbot.watcher.record import WatchedAgent, record
 from accbot.watcher.sink import Sink
@@ -70,6 +72,30 @@ class _Plan:
 Owns = Callable[[str, str], bool]  # (kind, agent_id) -> polled by this replica
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    polls: list[tuple[WatchedAgent, AgentPoll]]
+    seen: dict[tuple[str, str], frozenset[str]]
+    futures: list[Future[list[Fetched]]]
+
+
+class _Tally:
+    """Which backends answered this cycle and the first error of those that did not;
+    kept instead of the answers themselves, which go once their chunk is recorded."""
+
+    def __init__(self) -> None:
+        self.answered: set[str] = set()
+        self.failures: dict[str, Exception] = {}
+
+    def add(self, results: list[Fetched]) -> None:
+        for item in results:
+            backend = item.target.stream.backend
+            if item.ok:
+                self.answered.add(backend)
+            elif item.unavailable and item.error is not None:
+                self.failures.setdefault(backend, item.error)
+
+
 class WatchCycle:
     def __init__(
         self,
@@ -99,11 +125,21 @@ class WatchCycle:
         report = CycleReport(agents=len(plan.agents))
         self.followups.begin_cycle((a.kind, a.agent_id) for a in plan.agents)
         allowed: dict[str, bool] = {}
-        every_fetched: list[Fetched] = []
-        for start in range(0, len(plan.agents), CHUNK):
-            chunk = plan.agents[start : start + CHUNK]
-            every_fetched.extend(self._poll_chunk(chunk, plan, now, allowed, report))
-        self._track_backends(every_fetched, plan.channels, now, report)
+        tally = _Tally()
+        # Chunk after chunk: while one chunk is fetched, the previous one is recorded and
+        # the next one's cursors are read, so the workers never wait for this thread.
+        with AgentPoller(self.services, concurrency=self.concurrency) as poller:
+            previous: _Chunk | None = None
+            for start in range(0, len(plan.agents), CHUNK):
+                chunk = self._submit_chunk(
+                    poller, plan.agents[start : start + CHUNK], allowed, report
+                )
+                if previous is not None:
+                    self._finish_chunk(previous, plan, now, tally, report)
+                previous = chunk
+            if previous is not None:
+                self._finish_chunk(previous, plan, now, tally, report)
+        self._track_backends(tally, plan.channels, now, report)
         self.publisher.owns = owns
         report.published = self.publisher.submit(report.reserved)
         report.recoveries_posted = report.published.recoveries
@@ -133,43 +169,46 @@ class WatchCycle:
         agents = [WatchedAgent(k, a, tuple(subs)) for (k, a), subs in grouped.items()]
         return _Plan(agents=agents, muted=muted, channels=frozenset(channels))
 
-    def _poll_chunk(
+    def _submit_chunk(
         self,
-        chunk: list[WatchedAgent],
-        plan: _Plan,
-        now: datetime,
+        poller: AgentPoller,
+        agents: list[WatchedAgent],
         allowed: dict[str, bool],
         report: CycleReport,
-    ) -> list[Fetched]:
-        """Read the chunk's cursors (one query), poll it, record what changed."""
+    ) -> _Chunk:
+        """Read the agents' cursors (one query) and hand them to the poller."""
         with self.services.db.session() as session:
-            seen = cursors.seen_keys_of(session, ((a.kind, a.agent_id) for a in chunk))
+            seen = cursors.seen_keys_of(session, ((a.kind, a.agent_id) for a in agents))
         polls: list[tuple[WatchedAgent, AgentPoll]] = []
-        for agent in chunk:
+        for agent in agents:
             request = self._agent_poll(
                 agent, seen.get((agent.kind, agent.agent_id)), allowed, report
             )
             if request is not None:
                 polls.append((agent, request))
-        answers = poll_agents(
-            self.services, [request for _, request in polls], concurrency=self.concurrency
-        )
-        fetched: list[Fetched] = []
+        futures = poller.submit([request for _, request in polls])
+        return _Chunk(polls=polls, seen=seen, futures=futures)
+
+    def _finish_chunk(
+        self, chunk: _Chunk, plan: _Plan, now: datetime, tally: _Tally, report: CycleReport
+    ) -> None:
+        """Record what changed for each agent of the chunk, as its answers come."""
         portal: str | None = None
-        for (agent, request), results in zip(polls, answers, strict=True):
+        for (agent, request), future in zip(chunk.polls, chunk.futures, strict=True):
+            results = future.result()
             key = (agent.kind, agent.agent_id)
             report.requests += sum(r.requests for r in results)
-            fetched.extend(results)
+            tally.add(results)
             on_demand = results[len(request.every) :]
             if on_demand:
                 report.on_demand += 1
             self.followups.record(key, on_demand)
-            if not self._changed(seen.get(key), results, now):
+            seen = chunk.seen.get(key)
+            if not self._changed(seen, results, now):
                 continue  # a quiet agent: nothing to write
             if portal is None:
                 portal = self.services.acc_link()
-            self._record(agent, seen.get(key), results, now, plan.muted, portal, report)
-        return fetched
+            self._record(agent, seen, results, now, plan.muted, portal, report)
 
     def _agent_poll(
         self,
@@ -239,25 +278,17 @@ class WatchCycle:
             report.baselined.append(agent.agent_id)
 
     def _track_backends(
-        self, fetched: list[Fetched], channels: Iterable[str], now: datetime, report: CycleReport
+        self, tally: _Tally, channels: Iterable[str], now: datetime, report: CycleReport
     ) -> None:
-        answered: set[str] = set()
-        failures: dict[str, Exception] = {}
-        for item in fetched:
-            backend = item.target.stream.backend
-            if item.ok:
-                answered.add(backend)
-            elif item.unavailable and item.error is not None:
-                failures.setdefault(backend, item.error)
-        for backend in sorted(answered | set(failures)):
+        for backend in sorted(tally.answered | set(tally.failures)):
             health = self._health(backend)
-            if backend in answered:
+            if backend in tally.answered:
                 health.succeeded()
                 if health.owes_reachable:
                     self.notices.reachable(health, channels)
                 continue
             report.unavailable.append(backend)
-            if health.failed(now, failures[backend]):
+            if health.failed(now, tally.failures[backend]):
                 self.notices.unreachable(health, channels)
 
     def _health(self, backend: str) -> BackendHealth:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -144,21 +144,41 @@ class AgentPoll:
     follow: Callable[[list[Fetched]], bool] = field(default=lambda results: True)
 
 
+class AgentPoller:
+    """Polls agents on a pool of ``concurrency`` workers, one agent per worker at a time,
+    so at most ``concurrency`` requests are in flight. ``submit`` returns at once: the
+    caller prepares (and records) other agents while these are fetched, and the workers
+    never wait for it. Use it as a context manager; one poller per cycle."""
+
+    def __init__(self, services: Services, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
+        self.services = services
+        self.gate = _Gate()
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, concurrency), thread_name_prefix="accbot-poll"
+        )
+
+    def submit(self, agents: list[AgentPoll]) -> list[Future[list[Fetched]]]:
+        return [self._pool.submit(self._one, agent) for agent in agents]
+
+    def _one(self, agent: AgentPoll) -> list[Fetched]:
+        results = [self.gate.fetch(self.services, target) for target in agent.every]
+        if agent.on_demand and all(r.ok for r in results) and agent.follow(results):
+            results.extend(self.gate.fetch(self.services, target) for target in agent.on_demand)
+        return results
+
+    def __enter__(self) -> AgentPoller:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def poll_agents(
     services: Services, agents: list[AgentPoll], *, concurrency: int = DEFAULT_CONCURRENCY
 ) -> list[list[Fetched]]:
-    """Each agent's streams, one agent per worker, so at most ``concurrency`` requests are
-    in flight; results in agent order, each agent's in stream order."""
+    """Each agent's streams (see AgentPoller); results in agent order, each agent's in
+    stream order."""
     if not agents:
         return []
-    gate = _Gate()
-
-    def one(agent: AgentPoll) -> list[Fetched]:
-        results = [gate.fetch(services, target) for target in agent.every]
-        if agent.on_demand and all(r.ok for r in results) and agent.follow(results):
-            results.extend(gate.fetch(services, target) for target in agent.on_demand)
-        return results
-
-    workers = max(1, min(concurrency, len(agents)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accbot-poll") as pool:
-        return list(pool.map(one, agents))
+    with AgentPoller(services, concurrency=min(concurrency, len(agents))) as poller:
+        return [future.result() for future in poller.submit(agents)]
