@@ -64,3 +64,15 @@ def run(requests: int = 200, concurrency: int = 20, acc_latency: float = 0.5) ->
         "ack_max_ms": round(acks[-1] * 1000, 1),
         "all_answered_s": round(wall, 2),
     }
+
+
+if __name__ == "__main__":
+    # python -m benchmarks.ack_latency [requests] [concurrency] [acc_latency_s]
+    import sys
+
+    arguments = sys.argv[1:]
+    print(
+        run(int(arguments[0]), int(arguments[1]), float(arguments[2]))
+        if len(arguments) == 3
+        else run()
+    )

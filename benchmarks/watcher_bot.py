@@ -15,6 +15,8 @@ process's RSS (current and peak, from /proc/self/status).
 from __future__ import annotations
 
 import json
+import os
+import resource
 import signal
 import sys
 import threading
@@ -38,13 +40,23 @@ def rss_mb() -> tuple[float, float]:
     return round(fields["VmRSS"], 1), round(fields["VmHWM"], 1)
 
 
-def report_line(watcher: WatcherService, report: CycleReport | None, seconds: float) -> str:
+def cpu_seconds() -> float:
+    """CPU time (user and system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report_line(
+    watcher: WatcherService, report: CycleReport | None, seconds: float, cpu: float
+) -> str:
     current, peak = rss_mb()
     return json.dumps(
         {
             "holder": watcher.holder_id,
             "at": time.time(),
             "seconds": round(seconds, 3),
+            "cpu_s": round(cpu, 2),
+            "load_1m": os.getloadavg()[0],
             "agents": report.agents if report else 0,
             "requests": report.requests if report else 0,
             "job_histories": report.on_demand if report else 0,
@@ -61,9 +73,10 @@ def cycles(watcher: WatcherService) -> int:
     for line in sys.stdin:
         if line.strip() != "cycle":
             break
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         report = watcher.run_cycle()
-        print(report_line(watcher, report, time.perf_counter() - started), flush=True)
+        elapsed = time.perf_counter() - started
+        print(report_line(watcher, report, elapsed, cpu_seconds() - cpu), flush=True)
     return 0
 
 
@@ -73,9 +86,10 @@ def serve(watcher: WatcherService) -> int:
     run = cycle.run
 
     def reported(owns=None):  # wraps the cycle the scheduler runs, to print its report
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         report = run(owns)
-        print(report_line(watcher, report, time.perf_counter() - started), flush=True)
+        elapsed = time.perf_counter() - started
+        print(report_line(watcher, report, elapsed, cpu_seconds() - cpu), flush=True)
         return report
 
     cycle.run = reported  # type: ignore[method-assign]

@@ -52,7 +52,9 @@ def seed_fleet(state: SimState, agents: int, runs: int = RUNS_PER_AGENT) -> list
     return fleet
 
 
-def seed_watches(database_url: str, fleet: list[tuple[str, str]]) -> None:
+def seed_watches(
+    database_url: str, fleet: list[tuple[str, str]], *, per_channel: int = AGENTS_PER_CHANNEL
+) -> None:
     database = Database(database_url)
     try:
         database.migrate()
@@ -62,7 +64,7 @@ def seed_watches(database_url: str, fleet: list[tuple[str, str]]) -> None:
                 "kind": "acc",
                 "agent_ref": path,
                 "agent_id": agent_id,
-                "channel_id": f"CBENCH{number // AGENTS_PER_CHANNEL:04d}",
+                "channel_id": f"CBENCH{number // per_channel:04d}",
                 "all_states": False,
                 "created_by": ADMIN,
                 "created_at": now,
@@ -166,6 +168,8 @@ def measure(agents: int = 10_000, acc_latency: float = 0.05, concurrency: int = 
         "cycle_s_max": round(max(seconds), 2),
         "x_bound_max": round(max(seconds) / bound, 3),
         "requests_per_watch_max": round(max(served) / agents, 3),
+        "bot_cpu_s_per_cycle": round(statistics.median(r["cpu_s"] for r in quiet), 1),
+        "load_1m": quiet[-1]["load_1m"],
         "first_look_s": first["seconds"],
         "first_look_requests_per_watch": round(first["requests"] / agents, 2),
         "rss_mb_after": quiet[-1]["rss_mb"],

@@ -124,6 +124,9 @@ class WatchCycle:
         plan = self._plan(now, owns)
         report = CycleReport(agents=len(plan.agents))
         self.followups.begin_cycle((a.kind, a.agent_id) for a in plan.agents)
+        # Agents this process has not polled yet (new watches, a dead replica's shards
+        # just taken over) first: they have waited longest.
+        plan.agents.sort(key=lambda a: self.followups.knows((a.kind, a.agent_id)))
         allowed: dict[str, bool] = {}
         tally = _Tally()
         # Chunk after chunk: while one chunk is fetched, the previous one is recorded and

@@ -97,6 +97,11 @@ class FollowUps:
     def tracked(self) -> int:
         return len(self._agents)
 
+    def knows(self, key: AgentKey) -> bool:
+        """Whether this process has asked the agent's on-demand streams before."""
+        with self._lock:
+            return key in self._agents
+
 
 def _is_news(observation: Observation, seen: frozenset[str]) -> bool:
     if run_marker(observation) not in seen:
