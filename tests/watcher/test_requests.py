@@ -231,3 +231,20 @@ def test_a_cycle_with_news_writes_only_for_the_agent_that_has_it(acc, services, 
     # one agent's cursor: created if absent (a no-op insert), then moved forward
     assert len(statements.writes) == 2
     assert all("run_cursors" in statement for statement in statements.writes)
+
+
+def test_agents_not_polled_yet_by_this_process_are_polled_first(acc, make_services, client, watch):
+    _agents(acc, watch, 5)
+    services = make_services(ACCBOT_ACC_CONCURRENCY="1")
+    watcher = WatcherService(services, client, poll_seconds=1, holder_id="ordered")
+    try:
+        watcher.run_cycle()
+        last = "ffffffff-ffff-4fff-8fff-ffffffffffff"  # after every other agent by id
+        acc.state.add_agent("acme/fleet/newcomer", agent_id=last)
+        watch("acme/fleet/newcomer")
+        before = len(acc.state.requests)
+        watcher.run_cycle()
+    finally:
+        watcher.stop()
+    asked = [r.path for r in acc.state.requests[before:] if r.path.endswith("/history")]
+    assert asked[0] == f"/api/agent/{last}/history"
