@@ -5,8 +5,8 @@ agent's run history with the job's number (``runId`` > 0) or its schedule
 (``agentJobScheduleId``). So the run history, asked every cycle, says when a job may
 have changed, and the job history is asked only then:
 
-* the first time this process polls the agent (or the agent has no cursor yet: a first
-  look must see every stream, or old job runs would be alerted later);
+* when the agent has no cursor yet (a first look must see every stream, or old job runs
+  would be alerted later);
 * when the run history shows a run that belongs to a job appear or reach an end state
   not seen before;
 * when the last job history showed a job still running while none of its runs are active
@@ -16,8 +16,11 @@ have changed, and the job history is asked only then:
   those cycles round-robin, so each cycle asks about one in SAFETY_NET_CYCLES of them
   rather than all of them every tenth cycle.
 
-The state is this process's memory, not the database: a quiet cycle writes nothing, and a
-replica that takes over an agent simply starts with a first look.
+The state is this process's memory, not the database: a quiet cycle writes nothing. An
+agent new to the process (after a restart, or a dead replica's shards taken over) joins
+the safety net's rounds without an extra request: a job that ended meanwhile shows in its
+runs, and one still settling is asked within SAFETY_NET_CYCLES cycles. So a takeover
+costs one request per agent, and the taken agents are polled again quickly.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class FollowUps:
 
     def begin_cycle(self, agents: Iterable[AgentKey]) -> None:
         """Count a cycle, and forget agents no longer polled here (unwatched, or their
-        shard went to another replica): coming back, they get a first look."""
+        shard went to another replica): coming back, they join the rounds afresh."""
         with self._lock:
             self.cycle += 1
             keep = set(agents)
@@ -63,10 +66,12 @@ class FollowUps:
 
     def wanted(self, key: AgentKey, seen: frozenset[str] | None, every: list[Fetched]) -> bool:
         """Whether to ask the agent's on-demand streams, given its every-cycle answers."""
+        if seen is None:
+            return True
         with self._lock:
             asked = self._agents.get(key)
-        if seen is None or asked is None:
-            return True
+            if asked is None:  # new to this process: it joins the safety net's rounds
+                asked = self._agents[key] = _Asked(self._first_due(), unsettled=False)
         if self.cycle - asked.cycle >= self.safety_net_cycles:
             return True
         runs = [o for f in every for o in (f.observations or ()) if o.belongs_to_job]
@@ -79,26 +84,27 @@ class FollowUps:
         if not on_demand:
             return
         with self._lock:
-            if not all(f.ok for f in on_demand):
-                self._agents.pop(key, None)  # ask again next cycle
+            if not all(f.ok for f in on_demand):  # due again at once: asked next cycle
+                self._agents[key] = _Asked(self.cycle - self.safety_net_cycles, unsettled=True)
                 return
             unsettled = any(not o.is_finished for f in on_demand for o in (f.observations or ()))
             previous = self._agents.get(key)
-            if previous is None:
-                # Spread the safety net: the n-th agent first seen is next due in
-                # (n mod SAFETY_NET_CYCLES) + 1 cycles, then every SAFETY_NET_CYCLES.
-                slot = self._next_slot
-                self._next_slot = (slot + 1) % self.safety_net_cycles
-                cycle = self.cycle - (self.safety_net_cycles - 1 - slot)
-            else:
-                cycle = self.cycle
+            cycle = self._first_due() if previous is None else self.cycle
             self._agents[key] = _Asked(cycle=cycle, unsettled=unsettled)
+
+    def _first_due(self) -> int:
+        """The "last asked" cycle of an agent new to the safety net, spread round-robin:
+        the n-th new agent is due in (n mod SAFETY_NET_CYCLES) + 1 cycles. (Caller holds
+        the lock.)"""
+        slot = self._next_slot
+        self._next_slot = (slot + 1) % self.safety_net_cycles
+        return self.cycle - (self.safety_net_cycles - 1 - slot)
 
     def tracked(self) -> int:
         return len(self._agents)
 
     def knows(self, key: AgentKey) -> bool:
-        """Whether this process has asked the agent's on-demand streams before."""
+        """Whether this process has polled the agent before."""
         with self._lock:
             return key in self._agents
 

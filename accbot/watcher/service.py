@@ -2,7 +2,7 @@
 
 * ``accbot-watcher``: one cycle every ACCBOT_POLL_SECONDS (max_instances=1, coalesce)
   over the agents of the shards this replica holds; a replica that holds none polls none;
-* ``accbot-watcher-lease``: a heartbeat every half interval that renews this replica's
+* ``accbot-watcher-lease``: a heartbeat every quarter interval that renews this replica's
   shard leases and takes or gives up shards towards its fair share (shards.py). When it
   takes shards it starts a cycle at once (or right after the one running), so a dead
   replica's agents are polled again within two intervals.

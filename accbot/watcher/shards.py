@@ -4,10 +4,10 @@ Watches are split by agent into ACCBOT_WATCH_SHARDS shards (a stable hash of the
 the same in every process). Each shard has a lease in the database (``watch-shard:<n>``)
 and only its holder polls the shard's agents and posts their alerts.
 
-Every HEARTBEAT_FRACTION of an interval each replica, in one transaction:
+Every quarter of an interval (HEARTBEAT_FRACTION) each replica, in one transaction:
 
 1. announces itself alive (``watcher_replicas``) and renews the leases it holds, both
-   until LEASE_INTERVALS intervals from now;
+   until LEASE_INTERVALS (1.25) intervals from now;
 2. counts the live replicas and works out its fair share: shards // replicas, one more
    for the first shards % replicas of them in holder order;
 3. takes free (never held, released or expired) shards up to that share, and gives up
@@ -15,8 +15,10 @@ Every HEARTBEAT_FRACTION of an interval each replica, in one transaction:
    at once: a new replica waits at most one cycle for its share).
 
 A replica killed outright stops renewing: its leases and its replica row expire together
-within 1.5 intervals, and the others' next heartbeat (at most half an interval later)
-takes its shards: a takeover within two intervals. A replica that stops cleanly gives
+within 1.25 intervals, and the others' next heartbeat (at most a quarter of an interval
+later) takes its shards: a takeover within 1.5 intervals, which leaves half an interval
+to poll them (they come first in the survivor's next cycle). A live replica may be late
+with a heartbeat by a whole interval before it loses anything. A replica that stops cleanly gives
 everything up at once. Unique alert keys and the publisher's look into the channel stay
 the last defence for the moment two replicas might both believe they hold a shard.
 """
@@ -41,8 +43,8 @@ from accbot.store.db import Database
 logger = logging.getLogger("accbot.watcher")
 
 SHARD_PREFIX = "watch-shard:"
-LEASE_INTERVALS = 1.5
-HEARTBEAT_FRACTION = 0.5
+LEASE_INTERVALS = 1.25
+HEARTBEAT_FRACTION = 0.25
 SINGLETON_SHARD = 0  # its holder runs the jobs that must run once across replicas
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from accbot.simulator.errors import SimError
+from accbot.store import cursors
 from accbot.watcher.followups import SAFETY_NET_CYCLES
 from accbot.watcher.service import WatcherService
 from tests.watcher.helpers import ALERTS, alert_key, alerts_in, text_of
@@ -41,17 +42,28 @@ def _histories_asked(acc, during) -> tuple[Counter, Counter]:
     return runs, jobs
 
 
-def test_after_its_first_look_a_quiet_cycle_asks_each_run_history_once_and_a_tenth_of_the_jobs(
+def test_a_quiet_cycle_asks_each_run_history_once_and_a_tenth_of_the_job_histories(
     acc, watcher, watch
 ):
     ids = _agents(acc, watch, 20)
-    runs, jobs = _histories_asked(acc, watcher.run_cycle)
-    assert runs == Counter(ids) and jobs == Counter(ids)  # the process's first look: all
+
+    runs, jobs = _histories_asked(acc, watcher.run_cycle)  # the process's first cycle
+    assert runs == Counter(ids) and not jobs  # the agents join the safety net's rounds
+
+    for _ in range(3):
+        runs, jobs = _histories_asked(acc, watcher.run_cycle)
+        assert runs == Counter(ids)
+        assert sum(jobs.values()) == len(ids) // SAFETY_NET_CYCLES
+
+
+def test_an_agent_without_a_cursor_has_every_history_asked(acc, services, watcher, watch):
+    ids = _agents(acc, watch, 3)
+    with services.db.session() as session:
+        cursors.delete_cursor(session, "acc", ids[0])  # as if its watch's first look failed
 
     runs, jobs = _histories_asked(acc, watcher.run_cycle)
 
-    assert runs == Counter(ids)
-    assert sum(jobs.values()) == len(ids) // SAFETY_NET_CYCLES
+    assert runs == Counter(ids) and jobs[ids[0]] == 1
 
 
 def test_every_job_history_is_asked_once_in_every_ten_quiet_cycles(acc, watcher, watch):
