@@ -106,14 +106,16 @@ def test_a_stopped_replica_gives_its_shards_up_and_another_takes_them_at_once(se
         first.stop()
 
 
-def test_leases_that_are_not_renewed_lapse_within_two_intervals(services, sink, clock):
+def test_leases_that_are_not_renewed_lapse_within_one_and_a_half_intervals(
+    services, sink, clock
+):
     first = WatcherService(services, sink, poll_seconds=1, holder_id="first")
     second = WatcherService(services, sink, poll_seconds=1, holder_id="second")
     try:
         first.run_cycle()
-        clock.advance(seconds=1.0)
-        assert second.run_cycle() is None  # a live replica renews well before this
-        clock.advance(seconds=0.6)
+        clock.advance(seconds=0.7)  # a live replica renews every quarter interval
+        assert second.run_cycle() is None
+        clock.advance(seconds=0.8)  # 1.5 intervals: its leases (1.25) have lapsed
         assert second.run_cycle() is not None
         assert len(second.shards.held) == SHARDS  # the silent one no longer counts
         assert first.run_cycle() is None  # back, it finds its shards taken
