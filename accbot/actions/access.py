@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from accbot.actions.context import Services
+from accbot.actions.dispatch import audit_refusal
 from accbot.actions.errors import Refused
-from accbot.store import audit
 
 logger = logging.getLogger("accbot.actions")
 
@@ -92,16 +92,8 @@ def _refuse(
     reason: str,
 ) -> None:
     logger.info("refused %s from %s: %s", attempted, requester.user_id, reason)
-    try:
-        with services.db.session() as session:
-            audit.record(
-                session,
-                user_id=requester.user_id,
-                action=attempted,
-                arguments=dict(arguments or {}),
-                result="refused",
-                detail=f"not served: {reason}",
-            )
-    except Exception:  # the refusal stands even when the audit cannot be written
-        logger.exception("could not audit the refusal of %s", requester.user_id)
+    # the refusal stands even when the audit cannot be written (audit_refusal logs it)
+    audit_refusal(
+        services, requester.user_id, attempted, dict(arguments or {}), f"not served: {reason}"
+    )
     raise NotServed(message, reason)

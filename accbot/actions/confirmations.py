@@ -6,15 +6,13 @@ and within CONFIRMATION_TTL.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import timedelta
 
 from accbot.actions.context import Actor, Services
+from accbot.actions.dispatch import audit_refusal
 from accbot.actions.errors import Refused
 from accbot.actions.results import ConfirmationRequired
-from accbot.store import audit, confirmations
-
-logger = logging.getLogger("accbot.actions")
+from accbot.store import confirmations
 
 CONFIRMATION_TTL = timedelta(minutes=15)
 CONFIRM_ACTION = "confirm"
@@ -66,15 +64,5 @@ def claim(services: Services, actor: Actor, confirmation_id: str) -> str:
 
 
 def _audit_refusal(services: Services, actor: Actor, confirmation_id: str, detail: str) -> None:
-    try:
-        with services.db.session() as session:
-            audit.record(
-                session,
-                user_id=actor.user_id,
-                action=CONFIRM_ACTION,
-                arguments={"confirmation": confirmation_id},
-                result="refused",
-                detail=detail,
-            )
-    except Exception:
-        logger.exception("could not audit a refused confirmation")
+    arguments = {"confirmation": confirmation_id}
+    audit_refusal(services, actor.user_id, CONFIRM_ACTION, arguments, detail)

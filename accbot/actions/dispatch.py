@@ -103,18 +103,37 @@ def authorize(command: Any, actor: Actor, services: Services) -> Actor:
     return actor
 
 
+def audit_refusal(
+    services: Services, user_id: str, action: str, arguments: dict[str, Any], detail: str
+) -> None:
+    """Audit a refusal decided before any command runs (a stranger's request, a Confirm
+    click on someone else's command): the same table, written the same way."""
+    _write(services, user_id, action, arguments, "refused", detail)
+
+
 def _audit(
     services: Services, actor: Actor, name: str, command: Any, result: str, detail: str | None
+) -> None:
+    _write(services, actor.user_id, name, command_arguments(command), result, detail)
+
+
+def _write(
+    services: Services,
+    user_id: str,
+    action: str,
+    arguments: dict[str, Any],
+    result: str,
+    detail: str | None,
 ) -> None:
     try:
         with services.db.session() as session:
             audit.record(
                 session,
-                user_id=actor.user_id,
-                action=name,
-                arguments=command_arguments(command),
+                user_id=user_id,
+                action=action,
+                arguments=arguments,
                 result=result,
                 detail=detail[:MAX_DETAIL_CHARS] if detail else detail,
             )
     except Exception:  # the audit must not hide the action's own outcome
-        logger.exception("could not write the audit entry for %s", name)
+        logger.exception("could not write the audit entry for %s", action)
