@@ -26,6 +26,7 @@ from accbot.actions.home import HomeSummary, WatchLine
 from accbot.actions.phrases import ChannelRef, Code, Moment, UserRef, pairs, say
 from accbot.commands.errors import CommandError
 from accbot.sas.models import BotHistoryItem, Link
+from accbot.slack.views import alerts as alert_views
 from accbot.slack.views import approvals as approval_views
 from accbot.slack.views import pauses as pause_views
 from accbot.slack.views.csv_inputs import csv_modal
@@ -43,8 +44,18 @@ from accbot.slack.views.watch_alerts import (
     server_line,
     server_text,
 )
+from accbot.watcher.events import (
+    AlertFacts,
+    DigestPage,
+    DigestPost,
+    LogExcerptPost,
+    OutageNotice,
+    RecoveryNote,
+)
 from accbot.watcher.quality import DROP, EMPTY, QualityFinding
 from accbot.watcher.server_health import OVER_THRESHOLD, UNREACHABLE, ServerFacts
+from accbot.watching.observation import LogExcerpt, Observation
+from accbot.watching.sas import SasRun
 
 ACTOR = Actor(user_id="UACTOR", channel_id="C0OPS")
 PORTAL = "https://acc.example.com"
@@ -345,3 +356,52 @@ def test_no_watcher_alert_view_makes_what_others_wrote_live(path, note, run_id, 
         links=(Link("GET", "newAssets", f"{SAS}/catalog/{run_id}"), Link("GET", "changedAssets", note)),
     )  # fmt: skip
     check_blocks("", sas_alert_blocks(item, agent_ref=f"sas:{key}", agent_name=path, sas_url=SAS))
+
+
+def an_alert(path: str, observation: Observation | None, run_id: str, status: str) -> AlertFacts:
+    return AlertFacts(
+        kind="acc", agent_id="a2f22850-7c88-4e05-a30a-004aa980ee6c", agent_ref=path,
+        run_id=run_id, status=status, is_failure=True, portal_url=PORTAL, observation=observation,
+    )  # fmt: skip
+
+
+def an_observation(original: Any, run_id: str, status: str, stream: str = "run") -> Observation:
+    return Observation(
+        kind="acc", stream=stream, agent_id="a2f22850-7c88-4e05-a30a-004aa980ee6c",
+        run_id=run_id, status=status, is_failure=True, is_finished=True, is_success=False,
+        started=NOW, ended=NOW, log_ref=run_id, original=original,
+    )  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=hostile, note=hostile, run_id=hostile, message=hostile, lines=st.lists(hostile, max_size=4)
+)
+def test_no_alert_digest_or_thread_reply_makes_what_others_wrote_live(
+    path, note, run_id, message, lines
+):
+    run = a_run(run_id, message, {note: message}, note)
+    job = JobRun(job_history_id=run_id, agent_id=run.agent_id, status=JobStatus.FAILURE, run_id=3)
+    item = BotHistoryItem(id=run_id, status=message, created_by=note, run_id=run_id)
+    alerts = [
+        an_alert(path, an_observation(run, run_id, message), run_id, message),
+        an_alert(path, an_observation(run, run_id, "Overdue"), run_id, "Overdue"),
+        an_alert(path, an_observation(job, f"job:{run_id}", message, "job"), run_id, message),
+        an_alert(path, an_observation(SasRun(item, note, SAS), run_id, message), run_id, message),
+        an_alert(path, None, run_id, message),  # a record from before alerts kept their run
+    ]
+    note_of_recovery = RecoveryNote(what="run", run=run_id, status=message, at=NOW)
+    messages = [alert_views.render_alert(alert) for alert in alerts]
+    messages += [
+        alert_views.render_digest(DigestPost("k", "C0ALERTS", tuple(alerts), pages=1)),
+        alert_views.render_digest_page(DigestPage("k", "C0ALERTS", "1.0", 1, 1, 1, tuple(alerts))),
+        alert_views.render_log_excerpt(
+            LogExcerptPost("C0ALERTS", "1.0", run_id, LogExcerpt(message, lines))
+        ),
+        alert_views.render_log_excerpt(LogExcerptPost("C0ALERTS", "1.0", run_id, None, note)),
+        alert_views.render_recovered_reply(note_of_recovery),
+        alert_views.render_recovered_original(alerts[0], note_of_recovery),
+        alert_views.render_outage(OutageNotice("C0ALERTS", "ACC", False, NOW, message)),
+    ]
+    for slack_message in messages:
+        check_blocks(slack_message.text, slack_message.blocks)

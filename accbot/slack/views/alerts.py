@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 from accbot.acc.models import AgentRun, JobRun
 from accbot.slack.views import format as fmt
 from accbot.slack.views.blocks import line_sections
+from accbot.slack.views.phrase import code
 from accbot.slack.views.runs import (
     mute_button,
     restart_button,
@@ -99,7 +100,7 @@ def render_alert(alert: AlertFacts) -> SlackMessage:
 def alert_text(observation: Observation, context: AlertContext) -> str:
     what = "job run" if observation.stream == "job" else "run"
     state = "is overdue" if context.overdue else observation.status
-    return f"{context.agent_ref}: {what} {display_id(observation)} {state}"
+    return fmt.escape(f"{context.agent_ref}: {what} {display_id(observation)} {state}")
 
 
 def alert_line(alert: AlertFacts) -> str:
@@ -134,7 +135,7 @@ def _field(name: str, value: str) -> MarkdownTextObject:
 
 
 def _record_text(alert: AlertFacts) -> str:
-    return f"{alert.agent_ref}: run {alert.run_id} {alert.status}"
+    return fmt.escape(f"{alert.agent_ref}: run {alert.run_id} {alert.status}")
 
 
 def _record_alert(alert: AlertFacts) -> list[Block]:
@@ -159,7 +160,7 @@ def run_alert(observation: Observation, context: AlertContext) -> list[Block]:
     agent = fmt.escape(context.agent_ref)
     if context.overdue:
         header = f"{OVERDUE_ICON} Run overdue: {context.agent_ref}"
-        lead = f"Run `{run.run_history_id}` is still {run.status.label.lower()}, expected to end {fmt.when(run.expected_end_time)}."
+        lead = f"Run {code(run.run_history_id)} is still {run.status.label.lower()}, expected to end {fmt.when(run.expected_end_time)}."
         fields = [
             _field("Status", fmt.run_status(run)),
             _field("Started", fmt.when(run.start_time)),
@@ -169,7 +170,7 @@ def run_alert(observation: Observation, context: AlertContext) -> list[Block]:
         ]
     else:
         header = f"{status_icon(observation)} Run {run.status.label.lower()}: {context.agent_ref}"
-        lead = f"Agent `{agent}` · run `{run.run_history_id}`"
+        lead = f"Agent `{agent}` · run {code(run.run_history_id)}"
         if run.status_message:
             lead += f"\n> {fmt.escape(fmt.truncate(run.status_message, 500))}"
         fields = [
@@ -181,7 +182,7 @@ def run_alert(observation: Observation, context: AlertContext) -> list[Block]:
             _field("Server", fmt.escape(run.server_ip or "—")),
         ]
     return [
-        HeaderBlock(text=fmt.truncate(header, 150)),
+        HeaderBlock(text=fmt.plain(header, 150)),
         SectionBlock(text=fmt.truncate(lead, 3000), fields=fields),
         _portal(context),
         ActionsBlock(
@@ -214,19 +215,19 @@ def job_alert(observation: Observation, context: AlertContext) -> list[Block]:
         _field("Runs completed", runs),
     ]
     hints = (
-        f"`/acc job logs {job.job_history_id}`",
-        f"`/acc job runs {agent} {job.run_id}`" if job.run_id is not None else "",
+        code(f"/acc job logs {job.job_history_id}"),
+        code(f"/acc job runs {context.agent_ref} {job.run_id}") if job.run_id is not None else "",
     )
     return [
         HeaderBlock(
-            text=fmt.truncate(
+            text=fmt.plain(
                 f"{status_icon(observation)} Job run {job.status.label.lower()}: {context.agent_ref}",
                 150,
             )
         ),
         SectionBlock(
             text=fmt.truncate(
-                f"Agent `{agent}` · job run `{job.job_history_id}` (#{job.run_id})", 3000
+                f"Agent `{agent}` · job run {code(job.job_history_id)} (#{job.run_id})", 3000
             ),
             fields=fields,
         ),
@@ -328,14 +329,16 @@ def render_log_excerpt(post: LogExcerptPost) -> SlackMessage:
         fence_free = quoted.replace("```", "'''")  # a fence inside would end the block
         text += f"\n```{fence_free}```"
     return SlackMessage.of(
-        f"Log of {post.log_ref}: {excerpt.summary}", [SectionBlock(text=fmt.truncate(text, 3000))]
+        fmt.escape(f"Log of {post.log_ref}: {excerpt.summary}"),
+        [SectionBlock(text=fmt.truncate(text, 3000))],
     )
 
 
 def render_log_unavailable(log_ref: str, reason: str) -> SlackMessage:
     text = f":page_facing_up: The log of `{fmt.escape(log_ref)}` could not be fetched ({fmt.escape(reason)}). Use *Show log* to try again."
     return SlackMessage.of(
-        f"The log of {log_ref} could not be fetched", [SectionBlock(text=fmt.truncate(text, 3000))]
+        fmt.escape(f"The log of {log_ref} could not be fetched"),
+        [SectionBlock(text=fmt.truncate(text, 3000))],
     )
 
 
@@ -348,7 +351,9 @@ def recovery_line(note: RecoveryNote | None) -> str:
 def render_recovered_reply(note: RecoveryNote | None) -> SlackMessage:
     text = f"{RECOVERED_ICON} *Recovered*: {recovery_line(note)}."
     plain = f"{note.what} {note.run} {note.status.lower()}" if note else "a later run succeeded"
-    return SlackMessage.of(f"Recovered: {plain}", [SectionBlock(text=fmt.truncate(text, 3000))])
+    return SlackMessage.of(
+        fmt.escape(f"Recovered: {plain}"), [SectionBlock(text=fmt.truncate(text, 3000))]
+    )
 
 
 def render_recovered_original(alert: AlertFacts, note: RecoveryNote | None) -> SlackMessage:
