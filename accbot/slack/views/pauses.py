@@ -22,6 +22,7 @@ from accbot.actions.context import Actor
 from accbot.actions.results import PauseEnded, PauseExtended, PauseList, PauseStarted, PauseView
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
+from accbot.slack.views.phrase import channel, user
 from accbot.slack.views.reply import Reply
 
 MAX_LISTED = 40  # two blocks per pause; a message holds 50
@@ -30,9 +31,7 @@ MAX_IDS_SHOWN = 10
 
 def who(user_id: str | None) -> str:
     """A Slack user as a mention; the CLI's ``cli:<login>`` as plain (escaped) text."""
-    if user_id and user_id[:1] in ("U", "W") and user_id.isalnum():
-        return f"<@{user_id}>"
-    return fmt.escape(user_id or "someone")
+    return user(user_id) if user_id else "someone"
 
 
 def what(pause: PauseView) -> str:
@@ -71,7 +70,7 @@ def _buttons(pause: PauseView, *, extend: bool = False) -> ActionsBlock:
 def render_pause_started(result: PauseStarted, actor: Actor) -> Reply:
     pause = result.pause
     text = (
-        f"<@{actor.user_id}> turned off {what(pause)} until {fmt.when(pause.ends_at)}; "
+        f"{who(actor.user_id)} turned off {what(pause)} until {fmt.when(pause.ends_at)}; "
         "accbot turns them back on then."
     )
     notes = []
@@ -133,7 +132,7 @@ def reminder_message(pause: PauseView) -> Reply:
 def render_pause_extended(result: PauseExtended, actor: Actor) -> Reply:
     pause = result.pause
     text = (
-        f"<@{actor.user_id}> extended the pause of {what(pause)} until {fmt.when(pause.ends_at)}."
+        f"{who(actor.user_id)} extended the pause of {what(pause)} until {fmt.when(pause.ends_at)}."
     )
     return Reply(
         text=text,
@@ -144,14 +143,14 @@ def render_pause_extended(result: PauseExtended, actor: Actor) -> Reply:
 
 def render_pause_list(result: PauseList, actor: Actor) -> Reply:
     if not result.pauses:
-        text = "No schedules are paused. Pause some with `/acc schedule off <scheduleId> for 2h`."
+        text = "No schedules are paused. Pause some with `/acc schedule off &lt;scheduleId&gt; for 2h`."
         return Reply(text=text, blocks=[SectionBlock(text=text)])
     blocks: list[Any] = [HeaderBlock(text="Paused schedules")]
     for pause in result.pauses[:MAX_LISTED]:
         line = (
             f"{what(pause)} — back on {fmt.when(pause.ends_at)}\n"
             f"Paused by {who(pause.paused_by)} {fmt.when(pause.paused_at)}"
-            + (f" in <#{pause.channel_id}>" if pause.channel_id else "")
+            + (f" in {channel(pause.channel_id)}" if pause.channel_id else "")
         )
         if pause.agent_path is not None:
             line += f"\n{ids_line(pause)}"
