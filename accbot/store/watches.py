@@ -115,6 +115,8 @@ class WatchRow:
     agent_id: str
     channel_id: str
     all_states: bool
+    empty_alerts: bool = False
+    drop_percent: int | None = None
 
 
 def watch_rows(session: Session) -> list[WatchRow]:
@@ -124,7 +126,13 @@ def watch_rows(session: Session) -> list[WatchRow]:
     the memory and time of mapped objects.
     """
     query = select(
-        Watch.kind, Watch.agent_ref, Watch.agent_id, Watch.channel_id, Watch.all_states
+        Watch.kind,
+        Watch.agent_ref,
+        Watch.agent_id,
+        Watch.channel_id,
+        Watch.all_states,
+        Watch.empty_alerts,
+        Watch.drop_percent,
     ).order_by(Watch.kind, Watch.agent_id, Watch.channel_id)
     return [WatchRow(*row) for row in session.execute(query)]
 

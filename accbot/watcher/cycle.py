@@ -9,6 +9,8 @@
    nothing new costs no write: a quiet cycle writes nothing. Chunks overlap (one is
    fetched while the one before is recorded), and only two are held at a time.
 3. Count the cycle as failed or good for each backend; announce outages once.
+   Ask ACC once about each watched SE server of this replica's shards, and open or close
+   its trouble's alert (servers.py).
 4. Hand what was recorded to the publisher, which posts it at each channel's pace
    (in the background, or before returning when not started).
 
@@ -32,7 +34,9 @@ from accbot.watcher.followups import FollowUps
 from accbot.watcher.outage import BackendHealth, OutageNotices
 from accbot.watcher.poll import DEFAULT_CONCURRENCY, AgentPoll, AgentPoller, Fetched, Target
 from accbot.watcher.publish import Published, Publisher
+from accbot.watcher.quality import QualityRule
 from accbot.watcher.record import WatchedAgent, record
+from accbot.watcher.servers import ServerChecks, ServerCycle
 from accbot.watcher.sink import Sink
 from accbot.watching.kind import UnknownWatchKind
 from accbot.watching.registry import watch_kind
@@ -60,6 +64,7 @@ class CycleReport:
     backing_off: list[str] = field(default_factory=list)  # backends not asked this cycle
     published: Published = field(default_factory=Published)
     recoveries_posted: int = 0
+    servers: ServerCycle = field(default_factory=ServerCycle)
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class WatchCycle:
         self.notices = OutageNotices(services.db, self.publisher)
         self.health: dict[str, BackendHealth] = {}
         self.followups = FollowUps()
+        self.servers = ServerChecks(services, concurrency=concurrency)
         self._lock = threading.Lock()
 
     def run(self, owns: Owns | None = None) -> CycleReport:
@@ -143,6 +149,9 @@ class WatchCycle:
             if previous is not None:
                 self._finish_chunk(previous, plan, now, tally, report)
         self._track_backends(tally, plan.channels, now, report)
+        report.servers = self.servers.run(now, owns)
+        report.reserved.extend(report.servers.reserved)
+        report.recovered.extend(report.servers.recovered)
         self.publisher.owns = owns
         report.published = self.publisher.submit(report.reserved)
         report.recoveries_posted = report.published.recoveries
@@ -164,7 +173,12 @@ class WatchCycle:
                 continue
             ref = str(AgentRef(row.kind, row.agent_ref))  # type: ignore[arg-type]
             grouped.setdefault((row.kind, row.agent_id), []).append(
-                Subscriber(channel_id=row.channel_id, agent_ref=ref, all_states=row.all_states)
+                Subscriber(
+                    channel_id=row.channel_id,
+                    agent_ref=ref,
+                    all_states=row.all_states,
+                    quality=QualityRule(empty=row.empty_alerts, drop_percent=row.drop_percent),
+                )
             )
         channels = {s.channel_id for subscribers in grouped.values() for s in subscribers}
         if self.services.settings.ACCBOT_ALERT_CHANNEL:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from accbot.watcher.quality import QualityFinding
+from accbot.watcher.server_health import ServerFacts
 from accbot.watching.codec import UnreadableRecord, decode_observation, encode_observation
 from accbot.watching.observation import OVERDUE, LogExcerpt, Observation
 
@@ -34,8 +36,13 @@ class AlertFacts:
     status: str  # the run's status, or "Overdue"
     is_failure: bool
     portal_url: str = ""
-    # The run as observed; None only for a record written before alerts were kept as data.
+    # The run as observed; None for a server alert, or a record written before alerts
+    # were kept as data.
     observation: Observation | None = None
+    # A successful run whose data a --empty / --drop watch finds wanting.
+    quality: QualityFinding | None = None
+    # An SE server in trouble (``/acc watch server:<name>``): no run at all.
+    server: ServerFacts | None = None
 
     @property
     def overdue(self) -> bool:
@@ -54,11 +61,16 @@ class AlertFacts:
 
     def payload(self) -> dict[str, Any]:
         """The record's payload: plain JSON data."""
-        return {
-            "stream": self.stream,
+        data: dict[str, Any] = {
+            "stream": "server" if self.server else self.stream,
             "portal_url": self.portal_url,
             "observation": encode_observation(self.observation) if self.observation else None,
         }
+        if self.quality is not None:
+            data["quality"] = self.quality.payload()
+        if self.server is not None:
+            data["server"] = self.server.payload()
+        return data
 
     @classmethod
     def of(cls, alert: Alert) -> AlertFacts:
@@ -78,7 +90,19 @@ class AlertFacts:
             is_failure=alert.is_failure,
             portal_url=str(payload.get("portal_url") or ""),
             observation=observation,
+            quality=_read(QualityFinding.of, payload.get("quality")),
+            server=_read(ServerFacts.of, payload.get("server")),
         )
+
+
+def _read(read: Any, data: Any) -> Any:
+    """A stored part of the payload, or None when it is absent or unreadable."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return read(data)
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from accbot.acc.models import AgentRun
 from accbot.store import data_counts
 from accbot.store.cursors import seen_key
 from accbot.watcher.detect import Subscriber, channel_alert_key
@@ -41,12 +40,6 @@ class QualityEvent:
         return channel_alert_key(self.observation, self.finding.status, self.channel_id)
 
 
-def data_count(observation: Observation) -> int | None:
-    """The run's ``dataCount``: only ACC agent runs report one."""
-    original = observation.original
-    return original.data_count if isinstance(original, AgentRun) else None
-
-
 def quality_events(
     session: Session,
     observations: Sequence[Observation],
@@ -61,7 +54,7 @@ def quality_events(
     subscribers = tuple(s for s in subscribers if s.quality.active)
     events: list[QualityEvent] = []
     for observation in reversed(observations):
-        count = data_count(observation)
+        count = observation.data_count  # only ACC agent runs report one
         started = observation.started
         if not observation.is_success or count is None or started is None:
             continue

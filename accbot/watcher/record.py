@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from accbot.store import alerts, cursors
-from accbot.watcher.detect import AlertEvent, RecoveryEvent, Subscriber, detect
+from accbot.watcher.detect import AlertEvent, RecoveryEvent, Subscriber, detect, predates
 from accbot.watcher.events import AlertFacts, recovery_note
+from accbot.watcher.quality_events import QualityEvent, quality_events
 from accbot.watching.observation import Observation
 
 # Runs first seen now that started this long before the watch began are history, not news.
@@ -56,6 +57,8 @@ def record(
     outcome = Recorded(baseline=created)
     added: list[str] = []
     newest: datetime | None = None
+    watched_since = cursor.created_at - WATCH_START_MARGIN
+    known = set(seen)
     for history in histories:
         found = detect(
             history,
@@ -64,7 +67,7 @@ def record(
             now=now,
             muted=muted,
             baseline=created,
-            watched_since=cursor.created_at - WATCH_START_MARGIN,
+            watched_since=watched_since,
         )
         added.extend(found.seen)
         if found.newest_start is not None and (newest is None or found.newest_start > newest):
@@ -75,6 +78,17 @@ def record(
                     outcome.reserved.append(event.key)
             else:
                 outcome.recovered.extend(_recover(session, event, now=now))
+        wanting = quality_events(
+            session,
+            history,
+            seen,
+            agent.subscribers,
+            quiet=lambda o: created or predates(o, known, watched_since),
+            muted=muted,
+        )
+        for quality in wanting:
+            if _reserve_quality(session, quality, portal_url=portal_url, now=now):
+                outcome.reserved.append(quality.key)
     if added or created:
         cursors.advance_cursor(
             session, agent.kind, agent.agent_id, added, last_seen_start=newest, now=now
@@ -113,6 +127,39 @@ def _reserve(session: Session, event: AlertEvent, *, portal_url: str, now: datet
         channel_id=event.channel_id,
         is_failure=event.is_failure,
         payload=alert_payload(event, portal_url),
+        now=now,
+    )
+    return reserved is not None
+
+
+def _reserve_quality(
+    session: Session, event: QualityEvent, *, portal_url: str, now: datetime
+) -> bool:
+    """A data-quality alert: same kind of key and record as a failure's, but not a failure
+    (no log excerpt, and no later run "recovers" it)."""
+    observation = event.observation
+    facts = AlertFacts(
+        kind=observation.kind,
+        agent_id=observation.agent_id,
+        agent_ref=event.subscriber.agent_ref,
+        run_id=observation.run_id,
+        status=event.finding.status,
+        is_failure=False,
+        portal_url=portal_url,
+        observation=observation,
+        quality=event.finding,
+    )
+    reserved = alerts.reserve_alert(
+        session,
+        event.key,
+        kind=observation.kind,
+        agent_id=observation.agent_id,
+        agent_ref=event.subscriber.agent_ref,
+        run_id=observation.run_id,
+        status=event.finding.status,
+        channel_id=event.channel_id,
+        is_failure=False,
+        payload=facts.payload(),
         now=now,
     )
     return reserved is not None

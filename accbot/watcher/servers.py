@@ -30,6 +30,7 @@ from accbot.acc.errors import BackendError
 from accbot.acc.models import ServerCheckRequest
 from accbot.config import ServerConfig
 from accbot.store import alerts, server_watches
+from accbot.watcher.events import AlertFacts, RecoveryNote
 from accbot.watcher.server_health import ServerCondition, ServerFacts, assess
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("accbot.watcher")
 
 KIND = "server"  # the alert records' kind
-STREAM = "server"
 DEFAULT_CONCURRENCY = 4
 
 Owns = Callable[[str, str], bool]  # (kind, subject id) -> checked by this replica
@@ -136,7 +136,8 @@ def record_server(
         elif condition.healthy:
             for alert in open_alerts:
                 if alerts.mark_recovered(session, alert.alert_key, now=now):
-                    alert.payload = {**(alert.payload or {}), "recovery": back_note(condition, now)}
+                    note = back_note(server.name, condition, now)
+                    alert.payload = {**(alert.payload or {}), "recovery": note}
                     recovered.append(alert.alert_key)
     session.flush()
     return reserved, recovered
@@ -164,21 +165,26 @@ def _reserve(
         status=condition.trouble,
         channel_id=channel,
         is_failure=True,  # its end is a recovery: one "back" reply in the thread
-        payload={"stream": STREAM, "server": facts.payload()},
+        payload=AlertFacts(
+            kind=KIND,
+            agent_id=server.name,
+            agent_ref=subject_ref(server.name),
+            run_id=f"episode-{episode}",
+            status=condition.trouble,
+            is_failure=True,
+            server=facts,
+        ).payload(),
         now=now,
     )
     return key if record is not None else None
 
 
-def back_note(condition: ServerCondition, now: datetime) -> dict[str, Any]:
+def back_note(name: str, condition: ServerCondition, now: datetime) -> dict[str, Any]:
     """What the "back" reply says: the server answers, with its usage now."""
     usage = [
         f"{what} {value:g}%"
         for what, value in (("CPU", condition.cpu_percent), ("memory", condition.memory_percent))
         if value is not None
     ]
-    return {
-        "what": "server",
-        "status": "back: " + (", ".join(usage) if usage else "reachable"),
-        "at": now.isoformat(),
-    }
+    status = "back: " + (", ".join(usage) if usage else "reachable")
+    return RecoveryNote(what="server", run=name, status=status, at=now).payload()

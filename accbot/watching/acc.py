@@ -40,6 +40,7 @@ def run_observation(run: AgentRun) -> Observation:
         log_ref=run.run_history_id,
         original=run,
         belongs_to_job=bool(run.run_id and run.run_id > 0) or bool(run.job_schedule_id),
+        data_count=run.data_count,
     )
 
 

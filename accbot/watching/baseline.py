@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from accbot.store import cursors
+from accbot.store import cursors, data_counts
 from accbot.watching.keys import observed_keys
 from accbot.watching.registry import watch_kind
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from accbot.actions.context import Services
+    from accbot.watching.observation import Observation
 
 BASELINE_COUNT = 50
 
@@ -38,4 +41,15 @@ def start_cursor(services: Services, kind: str, agent_id: str) -> bool:
             cursors.advance_cursor(
                 session, kind, agent_id, seen, last_seen_start=max(starts, default=None), now=now
             )
+            _remember_data_counts(session, histories)
     return created
+
+
+def _remember_data_counts(session: Session, histories: list[list[Observation]]) -> None:
+    """The data counts of the runs that succeeded before the watch: the history a
+    ``--drop`` watch's median starts from."""
+    for history in histories:
+        for o in history:
+            if o.is_success and o.data_count is not None and o.started is not None:
+                data_counts.record_count(session, o.kind, o.agent_id, o.run_id, o.started,
+                                         o.data_count)  # fmt: skip

@@ -41,6 +41,8 @@ class Observation:
     # The run belongs to a job run (ACC: ``runId`` > 0 or an ``agentJobScheduleId``): when
     # it changes, the agent's on-demand streams (its job history) are asked too.
     belongs_to_job: bool = False
+    # How many rows the run brought back (ACC agent runs' ``dataCount``); None: not reported.
+    data_count: int | None = None
 
 
 @dataclass(frozen=True)

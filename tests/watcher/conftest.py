@@ -125,3 +125,21 @@ def watch(services) -> Callable[..., Any]:
         return execute(command, Actor(ADMIN, channel), services)
 
     return watch_agent
+
+
+@pytest.fixture
+def restart_watcher(watcher, make_services, client) -> Iterator[Callable[[], WatcherService]]:
+    """``restart_watcher()``: stop the running watcher (it gives its lease up, as on
+    SIGTERM) and start another as a new process would: fresh services, same database."""
+    running = [watcher]
+
+    def restart() -> WatcherService:
+        running[-1].stop()
+        service = WatcherService(
+            make_services(), SlackSink(client), poll_seconds=1, holder_id=f"restarted-{len(running)}"
+        )
+        running.append(service)
+        return service
+
+    yield restart
+    running[-1].stop()

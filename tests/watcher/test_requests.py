@@ -227,9 +227,10 @@ def test_a_quiet_cycle_reads_in_a_few_queries_whatever_the_number_of_agents_and_
 
     assert report.agents == agents
     assert statements.writes == []
-    # watches, mutes, the cursors (one query for up to 400 agents), pending alerts, pending
-    # digest messages and owed recoveries: the same six for 3 agents as for 30.
-    assert statements.queries == 6
+    # watches, mutes, the cursors (one query for up to 400 agents), the server watches,
+    # pending alerts, pending digest messages and owed recoveries: the same seven for 3
+    # agents as for 30.
+    assert statements.queries == 7
 
 
 def test_a_cycle_with_news_writes_only_for_the_agent_that_has_it(acc, services, watcher, watch):
@@ -240,9 +241,11 @@ def test_a_cycle_with_news_writes_only_for_the_agent_that_has_it(acc, services, 
     with _Statements(services.db.engine) as statements:
         watcher.cycle.run()
 
-    # one agent's cursor: created if absent (a no-op insert), then moved forward
-    assert len(statements.writes) == 2
-    assert all("run_cursors" in statement for statement in statements.writes)
+    # one agent's cursor: created if absent (a no-op insert), then moved forward; and the
+    # new success's data count, remembered for --drop watches
+    assert len(statements.writes) == 3
+    assert sum("run_cursors" in statement for statement in statements.writes) == 2
+    assert sum("run_data_counts" in statement for statement in statements.writes) == 1
 
 
 def test_agents_not_polled_yet_by_this_process_are_polled_first(acc, make_services, client, watch):

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 
 from accbot.acc.models import AgentRun, JobRun
 from accbot.slack.views import format as fmt
+from accbot.slack.views import watch_alerts
 from accbot.slack.views.blocks import line_sections
 from accbot.slack.views.phrase import code
 from accbot.slack.views.runs import (
@@ -86,9 +87,23 @@ AlertView = Callable[[Observation, AlertContext], list[Block]]
 
 
 def render_alert(alert: AlertFacts) -> SlackMessage:
-    """The alert message for one run (the blocks come from the view of its run's type)."""
+    """The alert message for one run (the blocks come from the view of its run's type),
+    a successful run's data found wanting, or a server in trouble."""
     observation = alert.observation
     context = AlertContext.of(alert)
+    if alert.server is not None:
+        return SlackMessage.of(
+            watch_alerts.server_text(alert.server), watch_alerts.server_alert_blocks(alert.server)
+        )
+    if alert.quality is not None and observation is not None:
+        run_id = display_id(observation)
+        run = observation.original if isinstance(observation.original, AgentRun) else None
+        return SlackMessage.of(
+            watch_alerts.quality_text(alert.agent_ref, run_id, alert.quality),
+            watch_alerts.quality_alert_blocks(
+                alert.agent_ref, run, run_id, alert.quality, alert.portal_url
+            ),
+        )
     if observation is None:
         return SlackMessage.of(_record_text(alert), _record_alert(alert))
     view = ALERT_VIEWS.get(type(observation.original))
@@ -106,6 +121,10 @@ def alert_text(observation: Observation, context: AlertContext) -> str:
 def alert_line(alert: AlertFacts) -> str:
     """One line for a digest: icon, agent, run, status."""
     observation = alert.observation
+    if alert.server is not None:
+        return watch_alerts.server_line(alert.server)
+    if alert.quality is not None and observation is not None:
+        return watch_alerts.quality_line(alert.agent_ref, display_id(observation), alert.quality)
     if observation is None:
         return f"{FAILURE_ICON if alert.is_failure else ':information_source:'} `{fmt.escape(alert.agent_ref)}` run `{fmt.escape(alert.run_id)}` {fmt.escape(alert.status)}"
     icon = OVERDUE_ICON if alert.overdue else status_icon(observation)
@@ -345,12 +364,16 @@ def render_log_unavailable(log_ref: str, reason: str) -> SlackMessage:
 def recovery_line(note: RecoveryNote | None) -> str:
     if note is None:
         return "a later run succeeded"
+    if note.what == "server":  # the watcher's own words: "back: CPU 12%, memory 40%"
+        return f"server `{fmt.escape(note.run)}` is {fmt.escape(note.status)} {fmt.when(note.at)}"
     return f"{note.what} `{fmt.escape(note.run)}` {fmt.escape(note.status.lower())} {fmt.when(note.at)}"
 
 
 def render_recovered_reply(note: RecoveryNote | None) -> SlackMessage:
     text = f"{RECOVERED_ICON} *Recovered*: {recovery_line(note)}."
     plain = f"{note.what} {note.run} {note.status.lower()}" if note else "a later run succeeded"
+    if note is not None and note.what == "server":
+        plain = f"server {note.run} is {note.status}"
     return SlackMessage.of(
         fmt.escape(f"Recovered: {plain}"), [SectionBlock(text=fmt.truncate(text, 3000))]
     )
