@@ -67,6 +67,7 @@ class ServerChecks:
     def __init__(self, services: Services, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
         self.services = services
         self.concurrency = max(1, concurrency)
+        self._unknown: set[str] = set()  # watched names not configured: said once
 
     def run(self, now: datetime, owns: Owns | None = None) -> ServerCycle:
         report = ServerCycle()
@@ -78,7 +79,9 @@ class ServerChecks:
         for name, channels in watched.items():
             server = configured.get(name.casefold())
             if server is None:
-                logger.warning("watcher: server %s is watched but not in ACCBOT_SERVERS", name)
+                if name not in self._unknown:
+                    self._unknown.add(name)
+                    logger.warning("watcher: server %s is watched but not in ACCBOT_SERVERS", name)
                 report.unchecked.append(name)
             else:
                 targets.append((server, channels))

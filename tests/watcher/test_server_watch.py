@@ -13,7 +13,9 @@ import pytest
 from accbot.actions.context import Actor
 from accbot.actions.dispatch import execute
 from accbot.commands import parse
+from accbot.slack.sink import SlackSink
 from accbot.store import alerts
+from accbot.watcher.service import WatcherService
 from tests.support.bot import ADMIN
 from tests.watcher.helpers import ALERTS, OTHER, alert_key, alerts_in, replies, text_of
 
@@ -152,3 +154,21 @@ def test_unwatching_stops_the_checks(acc, slack, services, watcher, server):
     execute(parse(f"unwatch server:se1 <#{ALERTS}>"), Actor(ADMIN, ALERTS), services)
     watcher.run_cycle()
     assert acc.state.count_requests("POST", "/api/server/check") == 0
+
+
+def test_a_watched_server_no_longer_configured_is_skipped_and_said_once(
+    acc, slack, services, watcher, server, make_services, client, caplog
+):
+    _watch(services)
+    unconfigured = make_services(ACCBOT_SERVERS="[]")
+    watcher.stop()
+    other = WatcherService(unconfigured, SlackSink(client), poll_seconds=1, holder_id="other")
+    try:
+        with caplog.at_level(logging.WARNING, logger="accbot.watcher"):
+            other.run_cycle()
+            other.run_cycle()
+    finally:
+        other.stop()
+    assert acc.state.count_requests("POST", "/api/server/check") == 0
+    said = [r for r in caplog.records if "not in ACCBOT_SERVERS" in r.getMessage()]
+    assert len(said) == 1
