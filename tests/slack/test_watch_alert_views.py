@@ -80,6 +80,8 @@ def test_nothing_from_acc_or_a_user_becomes_live_markup(agent, run_id, name, rea
         _seen(watch_alerts.quality_alert_blocks(agent, None, run_id, finding, PORTAL)),
         _seen(watch_alerts.server_alert_blocks(facts)),
         watch_alerts.quality_line(agent, run_id, finding),
+        watch_alerts.quality_text(agent, run_id, finding),
+        watch_alerts.server_text(facts),
         watch_alerts.server_line(facts),
         watch_alerts.server_back_text(name, reason),
     ]
