@@ -1,15 +1,19 @@
-"""The watcher: polls watched agents' histories and alerts Slack, never twice, never missing.
+"""The watcher: polls watched agents' histories and alerts, never twice, never missing.
 
-sources.py   backend histories -> Observation (ACC runs and job runs; SAS plugs in)
+It knows nothing of Slack: what it has to say are typed events (events.py) handed to a
+sink (sink.py); Slack's sink is ``accbot.slack.sink``. Watch kinds, streams and
+observations are in ``accbot.watching``.
+
 detect.py    pure rules: new failures, end states with --all, recoveries, overdue runs
 poll.py      every watched history at once, bounded, pages grown until they overlap
 followups.py when a job history is asked: a job's run changed, or every tenth cycle
 record.py    one transaction per agent: reserve alerts, mark recoveries, move the cursor
-publish.py   pending alerts -> Slack (digests, log excerpts, recovered replies)
-notify.py    the Slack calls, with the alert key in message metadata
+events.py    what the watcher says, as data: alerts, digests and their replies, log
+             excerpts, recoveries, outage notices
+sink.py      the Sink protocol (post, find a keyed post again) and its pace
+publish.py   recorded events -> the sink: per-channel queues and pace, digests, exactly once
 outage.py    backoff while a backend is down; "unreachable" / "reachable again" once
 shards.py    watches split by agent into shards; each replica leases a fair share
-baseline.py  where a new watch starts
 cycle.py     one cycle: load, poll, record, announce, publish
 service.py   the APScheduler jobs that run cycles and keep the shard leases
 
