@@ -15,6 +15,7 @@ BENCHMARKS = {
     "ack_latency": "benchmarks.ack_latency",
     "watcher_cycle": "benchmarks.watcher_cycle",
     "log_excerpt": "benchmarks.log_excerpt",
+    "alert_storm": "benchmarks.alert_storm",
 }
 
 
