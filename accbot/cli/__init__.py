@@ -6,6 +6,10 @@ the audit log records CLI changes too) and prints plain text. Whoever runs it ho
 the ACC token, so the CLI acts as an admin under the name ``cli:<login>``; destructive
 bulk commands still wait for ``--yes``, which may stand anywhere on the line.
 
+``accbot watcher`` is the terminal's own: the watcher in the foreground, its alerts printed
+(cli/watcher.py). ``#name`` in ``watch`` / ``unwatch`` is looked up in Slack
+(cli/channels.py).
+
 Exit codes: 0 done; 1 ACC, SAS or the action refused or failed; 2 the command or the
 configuration is wrong; 3 nothing done, ``--yes`` is needed; 4 the command works only
 in Slack. Answers go to stdout, every error to stderr.
@@ -27,6 +31,8 @@ from accbot.actions.errors import ActionError
 from accbot.actions.help import help_result
 from accbot.actions.roles import RoleChecker
 from accbot.backend.errors import BackendError
+from accbot.cli import watcher
+from accbot.cli.channels import ChannelLookupFailed, resolve_channel_names, slack_channel_finder
 from accbot.cli.names import Names, slack_names
 from accbot.cli.render import Terminal, as_typed_here, render_lines
 from accbot.commands.errors import CommandError
@@ -47,8 +53,10 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NEEDS_YES, EXIT_NEEDS_SLACK = 0, 1, 2, 3, 4
 
 USAGE = """usage: accbot [--yes] [--out FOLDER] <command> [arguments]
+       accbot watcher [--once]
 
 Runs accbot's /acc commands from a terminal, e.g. accbot runs sequentum/Test2/quick.
+accbot watcher runs the watcher here and prints its alerts (Ctrl-C stops it).
   --yes          confirm a destructive bulk command (anywhere on the line)
   --out FOLDER   where downloaded logs and data go (default: the current folder)
 accbot help lists every command; accbot help <command> explains one."""
@@ -117,7 +125,13 @@ def main(
         if invocation.show_usage:
             print(USAGE, file=out)
             return EXIT_OK
-        command = parse_words(invocation.words)
+        if invocation.words[:1] == [watcher.WORD]:
+            return _watcher(invocation, out, err, services, names)
+        words = resolve_channel_names(
+            invocation.words,
+            lambda: slack_channel_finder(services.settings if services else load_settings()),
+        )
+        command = parse_words(words)
         if isinstance(command, Help):  # needs no configuration at all
             result = help_result(command, admins_configured=True)
             _print(render_lines(result, Terminal()), out)
@@ -125,6 +139,12 @@ def main(
     except CommandError as exc:
         _error(exc, err)
         return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    except ChannelLookupFailed as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
     if type(command) in SLACK_ONLY:
         print(f"error: {SLACK_ONLY[type(command)]}", file=err)
         return EXIT_NEEDS_SLACK
@@ -142,6 +162,28 @@ def main(
     except (CommandError, ActionError, BackendError) as exc:
         _error(exc, err)
         return EXIT_FAILED
+    finally:
+        if owned:
+            from accbot.runtime import close_services
+
+            close_services(services)
+
+
+def _watcher(
+    invocation: Invocation,
+    out: TextIO,
+    err: TextIO,
+    services: Services | None,
+    names: Names | None,
+) -> int:
+    """``accbot watcher [--once]``: the watcher in the foreground (see cli/watcher.py)."""
+    once = watcher.read_options(invocation.words[1:])
+    owned = services is None
+    if services is None:
+        services = _build_services(Actor(user_id=f"cli:{_login()}", source="cli"))
+    term = Terminal(names=names or slack_names(services.settings), folder=invocation.out)
+    try:
+        return watcher.run_watcher(services, term, out, err, once=once)
     finally:
         if owned:
             from accbot.runtime import close_services

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from accbot.config import Settings
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
 SLACK_ID = re.compile(r"^[UWCGDS][A-Z0-9]{2,}$")
 LOOKUP_TIMEOUT_SECONDS = 5
@@ -44,22 +48,28 @@ class Names:
         return self._cache[key]
 
 
-def slack_names(settings: Settings) -> Names:
-    """Names looked up with the bot token, or none at all without one."""
-    if settings.SLACK_BOT_TOKEN is None:
-        return Names()
+def slack_client(settings: Settings) -> WebClient:
+    """A Web API client at SLACK_API_URL with the bot token (which must be set)."""
     from slack_sdk import WebClient
 
+    assert settings.SLACK_BOT_TOKEN is not None
     base_url = (
         settings.SLACK_API_URL
         if settings.SLACK_API_URL.endswith("/")
         else settings.SLACK_API_URL + "/"
     )
-    client = WebClient(
+    return WebClient(
         token=settings.SLACK_BOT_TOKEN.get_secret_value(),
         base_url=base_url,
         timeout=LOOKUP_TIMEOUT_SECONDS,
     )
+
+
+def slack_names(settings: Settings) -> Names:
+    """Names looked up with the bot token, or none at all without one."""
+    if settings.SLACK_BOT_TOKEN is None:
+        return Names()
+    client = slack_client(settings)
 
     def user(user_id: str) -> str | None:
         if user_id.startswith("S"):

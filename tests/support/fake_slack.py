@@ -116,7 +116,8 @@ class FakeSlack:
         self.usergroups: dict[str, list[str]] = {}
         self.team_id = "T0TEST"  # the bot token's workspace, as auth.test tells it
         self.users: dict[str, dict[str, Any]] = {}  # users.info's "user", by id
-        self.channels: dict[str, str] = {}  # conversations.info: channel id -> name
+        self.channels: dict[str, str] = {}  # conversations.info/.list: channel id -> name
+        self.channel_page_size = 100  # conversations.list: channels per page at most
         self.files: dict[str, dict[str, Any]] = {}  # file id -> files.info's "file"
         self.file_contents: dict[str, bytes] = {}
         self.downloads: list[tuple[str, str | None]] = []  # (file id, bearer token)
@@ -454,6 +455,18 @@ class FakeSlack:
             if name is None:
                 return {"ok": False, "error": "channel_not_found"}
             return {"ok": True, "channel": {"id": params["channel"], "name": name}}
+        if method == "conversations.list":
+            # Pages of at most ``channel_page_size`` channels (and ``limit``), with Slack's
+            # cursor in response_metadata.next_cursor ("" on the last page).
+            with self._lock:
+                listed = [{"id": cid, "name": name, "name_normalized": name}
+                          for cid, name in sorted(self.channels.items())]  # fmt: skip
+            size = min(int(params.get("limit", 100)), self.channel_page_size)
+            start = int(params.get("cursor") or 0)
+            page = listed[start : start + size]
+            after = start + size
+            next_cursor = str(after) if after < len(listed) else ""
+            return {"ok": True, "channels": page, "response_metadata": {"next_cursor": next_cursor}}
         if method == "users.info":
             user_id = params.get("user", "")
             with self._lock:
