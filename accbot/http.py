@@ -76,7 +76,15 @@ def build_asgi(bolt_app: App, services: Services, watcher: WatcherProbe | None =
             return PlainTextResponse(refusal.reason, status_code=refusal.status)
         except ClientDisconnect:
             return Response(status_code=400)
-        bolt_request = BoltRequest(body=text, query=request.query_params, headers=request.headers)
+        try:
+            bolt_request = BoltRequest(
+                body=text, query=request.query_params, headers=request.headers
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            # Signed, yet not a payload bolt can read (broken JSON, a list where Slack
+            # sends an object): a 400 like any other malformed request, never a 500.
+            logger.info("refused a request to %s: malformed body", SLACK_EVENTS_PATH)
+            return PlainTextResponse("malformed body", status_code=400)
         bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 

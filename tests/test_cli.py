@@ -286,6 +286,16 @@ def test_watching_shows_channels_and_people_by_name_when_slack_knows_them(cli, s
     assert "Watches (1)" in text
 
 
+def test_hints_name_the_command_as_typed_in_a_terminal(cli):
+    code, text, _ = cli("watching")
+    assert code == 0
+    assert text.strip() == "Nothing is watched. accbot watch <agentPath> starts alerting a channel."
+    code, _, err = cli("unwatch", QUICK)
+    assert code == 1
+    assert "accbot watching lists the watches" in err
+    assert "/acc" not in err
+
+
 def test_watching_without_slack_shows_the_channel_id_plainly(cli):
     cli("watch", QUICK, CHANNEL)
     code, text, _ = cli("watching")

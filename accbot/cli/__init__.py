@@ -160,7 +160,7 @@ def main(
     try:
         return _run(command, actor, services, invocation, argv, term, out)
     except (CommandError, ActionError, BackendError) as exc:
-        _error(exc, err)
+        _error(exc, err, term)
         return EXIT_FAILED
     finally:
         if owned:
@@ -213,10 +213,13 @@ def _run(
     return EXIT_OK
 
 
-def _error(exc: Exception, err: TextIO) -> None:
-    """One ``error:`` line (and the usage, as typed here, for a malformed command)."""
+def _error(exc: Exception, err: TextIO, term: Terminal | None = None) -> None:
+    """One ``error:`` line (and the usage, as typed here, for a malformed command); an
+    action's sentence is rendered like any answer (names, hints as typed here)."""
     if isinstance(exc, CommandError) and exc.usage:
         print(f"error: {exc.message}\nusage: {as_typed_here(exc.usage)}", file=err)
+    elif isinstance(exc, ActionError):
+        print(f"error: {(term or Terminal()).text(exc.phrase)}", file=err)
     else:
         print(f"error: {exc}", file=err)
 

@@ -46,7 +46,10 @@ class Terminal:
     def _part(self, part: Part) -> str:
         if isinstance(part, str):
             return part
-        if isinstance(part, Code | Heading):
+        if isinstance(part, Code):
+            # a hint such as "/acc watching lists the watches" names the command as typed here
+            return as_typed_here(part.text)
+        if isinstance(part, Heading):
             return part.text
         if isinstance(part, UserRef):
             return self.user(part.id)

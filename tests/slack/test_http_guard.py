@@ -150,3 +150,19 @@ def test_bolt_itself_does_not_log_a_bad_signatures_body(info_logs, bot):
     response = bot.bolt.dispatch(BoltRequest(body=body, headers=headers))
     assert response.status == 401
     assert "FORGED-BOLT-LINE" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"payload=%7Bnot+json", FORM),  # a button's payload that is no JSON
+        (b"payload=%5B1%2C2%5D", FORM),  # JSON, but a list where Slack sends an object
+        (b'{"type": "event_callback"', "application/json"),  # an event cut short
+        (b'["event_callback"]', "application/json"),
+    ],
+)
+def test_a_signed_body_bolt_cannot_read_is_a_400_not_a_500(bot, body, content_type):
+    headers = {**signed(body), "Content-Type": content_type}
+    response = httpx.post(bot.events_url, content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.text == "malformed body"
