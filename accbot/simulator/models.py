@@ -130,3 +130,5 @@ class JobEntry:
     # A job whose status was set by hand (API or test) no longer follows its runs.
     manual: bool = False
     delete_inputs: list[str] = field(default_factory=list)
+    # A ready-made logs archive served as it is (a test's huge or many-membered zip).
+    log_archive: bytes | None = None

@@ -62,7 +62,11 @@ def build_routes(state: SimState) -> list[Route]:
         return json_ok(state.job_history(guid_param(request, "agentId"), count_param(request)))
 
     async def job_logs(request: Request) -> Response:
-        files = state.job_files(guid_param(request, "jobId"), "logs")
+        job_id = guid_param(request, "jobId")
+        archive = state.job_log_archive(job_id)
+        if archive is not None:
+            return Response(archive, media_type="application/zip")
+        files = state.job_files(job_id, "logs")
         return Response(zip_files(files), media_type="application/zip")
 
     async def job_backup(request: Request) -> Response:

@@ -729,6 +729,16 @@ class SimState:
                 self._refresh_job(self._jobs[job_id])
             return [copy.deepcopy(self._jobs[j].data) for j in ids]
 
+    def set_job_log_archive(self, job_history_id: str, archive: bytes) -> None:
+        """Serve ``archive`` as it is for the job's logs (e.g. many huge members)."""
+        with self._lock:
+            self._require_job(job_history_id).log_archive = archive
+
+    def job_log_archive(self, job_history_id: str) -> bytes | None:
+        """The ready-made logs archive set for the job, if any."""
+        with self._lock:
+            return self._require_job(job_history_id).log_archive
+
     def job_files(self, job_history_id: str, kind: str) -> dict[str, bytes]:
         """All logs (``kind='logs'``) or data files (``'data'``) of a job's runs."""
         with self._lock:

@@ -84,13 +84,26 @@ class AccJobs:
         return [job_observation(j) for j in services.acc.get_job_history(agent_id, count=count)]
 
     def log_excerpt(self, services: Services, log_ref: str) -> LogExcerpt:
-        """A job's archive holds one log per agent run: the error lines of each, named."""
+        """A job's archive holds one log per agent run: the error lines of each, named.
+
+        All members together are read within one budget of ``zips.MAX_EXCERPT_BYTES``
+        (the most of any single log quoted elsewhere), so an archive of many large logs
+        costs no more than one: members past the budget are counted, not inflated.
+        """
         data = services.acc.get_job_logs(log_ref)
         lines: list[str] = []
+        budget = zips.MAX_EXCERPT_BYTES
+        unread = 0
         for entry in zips.list_files(data):
             if not entry.name.lower().endswith(zips.TEXT_SUFFIXES):
                 continue
-            found = zips.error_lines(zips.read_text(data, entry.name), limit=LOG_LINES)
+            if budget <= 0 or len(lines) >= LOG_LINES:
+                unread += budget <= 0
+                continue
+            log = zips.read_log(data, entry.name, max_bytes=budget)
+            # What was inflated, whatever the member declared; never less than one byte.
+            budget -= max(1, min(entry.size, budget), len(log.text.encode("utf-8", "replace")))
+            found = zips.error_lines(log.text, limit=LOG_LINES)
             lines.extend(f"{entry.name}: {line}" for line in found)
         lines = lines[:LOG_LINES]
         summary = (
@@ -98,6 +111,9 @@ class AccJobs:
             if lines
             else "No error lines in the job's logs"
         )
+        if unread:
+            summary += f" ({unread} log(s) not read: the excerpt reads at most "
+            summary += f"{zips.MAX_EXCERPT_BYTES // zips.MiB} MiB in all)"
         return LogExcerpt(summary=summary, lines=lines)
 
 
