@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -47,6 +47,22 @@ ALERTS = Counter(
     "accbot_alerts_total",
     "Messages posted by the watcher, by kind (failure, overdue, end_state, digest, recovered, notice).",
     ["kind"],
+    registry=REGISTRY,
+)
+
+WATCHER_LAST_CYCLE_END = Gauge(
+    "accbot_watcher_last_cycle_end_timestamp_seconds",
+    "When this replica's last watcher cycle ended (Unix time); 0 before the first.",
+    registry=REGISTRY,
+)
+WATCHER_CYCLE_DURATION = Gauge(
+    "accbot_watcher_cycle_duration_seconds",
+    "How long this replica's last watcher cycle took.",
+    registry=REGISTRY,
+)
+ALERTS_PENDING = Gauge(
+    "accbot_alerts_pending",
+    "Alerts recorded but not yet posted (all replicas), as last counted by this one.",
     registry=REGISTRY,
 )
 

@@ -37,3 +37,12 @@ def duration_text(span: timedelta) -> str:
     minutes, seconds = divmod(rest, 60)
     units = ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s"))
     return " ".join(f"{value}{unit}" for value, unit in units if value) or "0s"
+
+
+def rough_duration_text(span: timedelta) -> str:
+    """To the minute once a minute has passed (``2h 10m``, ``4m``), else seconds: how long
+    something lasted, said in a message rather than typed."""
+    total = int(span.total_seconds())
+    if total < 60:
+        return f"{max(total, 0)}s"
+    return duration_text(timedelta(minutes=total // 60))

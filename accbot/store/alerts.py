@@ -202,3 +202,13 @@ def count_closed_alerts(session: Session, kind: str, agent_id: str, channel_id: 
         or_(Alert.recovered_at.is_not(None), Alert.state == "failed"),
     )
     return int(session.scalar(query) or 0)
+
+
+def pending_counts(session: Session) -> dict[str, int]:
+    """Alerts recorded but not yet posted, per channel (one grouped query)."""
+    query = (
+        select(Alert.channel_id, func.count())
+        .where(Alert.state == "pending")
+        .group_by(Alert.channel_id)
+    )
+    return {channel: count for channel, count in session.execute(query)}

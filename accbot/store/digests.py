@@ -31,8 +31,10 @@ def create_digest(
     *,
     page_size: int,
     now: datetime | None = None,
+    down_seconds: float | None = None,
 ) -> list[DigestMessage]:
-    """Record a digest of ``alert_keys`` (top-level post first, then its replies)."""
+    """Record a digest of ``alert_keys`` (top-level post first, then its replies);
+    ``down_seconds``: it sums up what was found after accbot was down that long."""
     moment = now or utcnow()
     digest_key = f"{DIGEST_PREFIX}{uuid.uuid4().hex}"
     keys = list(alert_keys)
@@ -48,6 +50,7 @@ def create_digest(
             state="pending",
             attempts=0,
             created_at=moment,
+            down_seconds=down_seconds,
         )
     ]
     for number, page in enumerate(pages, start=1):

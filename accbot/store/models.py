@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -201,6 +202,8 @@ class DigestMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None]
+    # A digest of what the first cycle after downtime found: how long accbot was down.
+    down_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Mute(Base):
@@ -254,6 +257,17 @@ class Replica(Base):
     holder: Mapped[str] = mapped_column(String(255), primary_key=True)
     expires_at: Mapped[datetime]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WatcherCycle(Base):
+    """When a replica's last watcher cycle ended and how long it took: what ``/acc status``
+    shows, and how a starting watcher knows how long no cycle ran (downtime)."""
+
+    __tablename__ = "watcher_cycles"
+
+    holder: Mapped[str] = mapped_column(String(255), primary_key=True)
+    ended_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(Float)
 
 
 class ApprovalRequest(Base):

@@ -120,12 +120,16 @@ class WatchCycle:
         self.servers = ServerChecks(services, concurrency=concurrency)
         self._lock = threading.Lock()
 
-    def run(self, owns: Owns | None = None) -> CycleReport:
-        """One cycle over the agents ``owns`` accepts (every watched agent by default)."""
-        with self._lock:  # one cycle at a time, however it was started
-            return self._run(owns)
+    def run(self, owns: Owns | None = None, *, down_seconds: float | None = None) -> CycleReport:
+        """One cycle over the agents ``owns`` accepts (every watched agent by default).
 
-    def _run(self, owns: Owns | None) -> CycleReport:
+        ``down_seconds``: the first cycle after accbot was down that long; what it finds
+        goes out as one "while accbot was down" digest per channel.
+        """
+        with self._lock:  # one cycle at a time, however it was started
+            return self._run(owns, down_seconds)
+
+    def _run(self, owns: Owns | None, down_seconds: float | None = None) -> CycleReport:
         now = self.services.clock()
         plan = self._plan(now, owns)
         report = CycleReport(agents=len(plan.agents))
@@ -153,7 +157,7 @@ class WatchCycle:
         report.reserved.extend(report.servers.reserved)
         report.recovered.extend(report.servers.recovered)
         self.publisher.owns = owns
-        report.published = self.publisher.submit(report.reserved)
+        report.published = self.publisher.submit(report.reserved, down_seconds=down_seconds)
         report.recoveries_posted = report.published.recoveries
         return report
 

@@ -170,6 +170,7 @@ class DigestPost:
     channel: str
     alerts: tuple[AlertFacts, ...]
     pages: int  # how many replies will list the runs
+    down_seconds: float | None = None  # what the first cycle after downtime found
 
 
 @dataclass(frozen=True)
@@ -218,5 +219,18 @@ class OutageNotice:
     error: str | None = None
 
 
-Event = AlertPost | DigestPost | DigestPage | LogExcerptPost | RecoveryPost | OutageNotice
+@dataclass(frozen=True)
+class LagNotice:
+    """The watcher itself: no cycle has ended for a while (``behind``), or one has again
+    after that. Said once to ACCBOT_ALERT_CHANNEL each time."""
+
+    channel: str
+    behind: bool
+    lag_seconds: float  # how long no cycle had ended when this was noticed
+
+
+Notice = OutageNotice | LagNotice
+Event = (
+    AlertPost | DigestPost | DigestPage | LogExcerptPost | RecoveryPost | OutageNotice | LagNotice
+)
 KeyedEvent = AlertPost | DigestPost | DigestPage

@@ -48,7 +48,7 @@ from accbot.watcher.events import (
     DigestPage,
     DigestPost,
     LogExcerptPost,
-    OutageNotice,
+    Notice,
     RecoveryNote,
     RecoveryPost,
 )
@@ -180,6 +180,7 @@ class _Message:
     ts: str | None
     attempts: int
     created_at: datetime
+    down_seconds: float | None = None  # a digest of what was found after downtime
 
     @classmethod
     def of(cls, row: DigestMessage) -> _Message:
@@ -194,6 +195,7 @@ class _Message:
             row.slack_ts,
             row.attempts,
             row.created_at,
+            row.down_seconds,
         )
 
 
@@ -230,6 +232,9 @@ class Publisher:
         self._channels: dict[str, _Channel] = {}
         self._queued: set[str] = set()
         self._fresh: set[str] = set()  # records this process made and knows unposted
+        # Alert keys the first cycle after downtime found -> how long accbot was down:
+        # summed up in one digest per channel (see selfwatch.py).
+        self._downtime: dict[str, float] = {}
         self._load_wanted = False
         self._seq = itertools.count()
         self._result = Published()
@@ -263,21 +268,27 @@ class Publisher:
             pool.shutdown(wait=True)
         self._thread = self._pool = None
 
-    def submit(self, fresh: Iterable[str] = ()) -> Published:
+    def submit(self, fresh: Iterable[str] = (), *, down_seconds: float | None = None) -> Published:
         """Post what is pending; ``fresh`` are alert keys this process just recorded.
+
+        With ``down_seconds`` (the first cycle after accbot was down that long), the fresh
+        alerts of each channel go out as one "while accbot was down" digest.
 
         In the background this returns at once; otherwise it posts everything it can
         first, keeping the pace, and says what it did.
         """
+        fresh = list(fresh)
         with self._cond:
             self._fresh.update(fresh)
+            if down_seconds is not None:
+                self._downtime.update(dict.fromkeys(fresh, down_seconds))
             self._load_wanted = True
             self._cond.notify_all()
         if self.running:
             return Published()
         return self.drain()
 
-    def announce(self, notice: OutageNotice, *, undo: Callable[[], None]) -> None:
+    def announce(self, notice: Notice, *, undo: Callable[[], None]) -> None:
         """Queue a one-time notice; ``undo`` runs if it could not be posted."""
 
         def send() -> None:
@@ -501,6 +512,14 @@ class Publisher:
                         remaining.append(record)
         order = {r.key: i for i, r in enumerate(records)}  # as recorded
         remaining.sort(key=lambda r: order[r.key])
+        with self._cond:
+            down = {r.key: self._downtime.pop(r.key) for r in remaining if r.key in self._downtime}
+        if down:
+            found = [r for r in remaining if r.key in down]
+            remaining = [r for r in remaining if r.key not in down]
+            for start in range(0, len(found), DIGEST_MAX_ITEMS):
+                part = found[start : start + DIGEST_MAX_ITEMS]
+                self._new_digest(channel, part, down_seconds=max(down.values()))
         if len(remaining) > DIGEST_THRESHOLD:
             for start in range(0, len(remaining), DIGEST_MAX_ITEMS):
                 self._new_digest(channel, remaining[start : start + DIGEST_MAX_ITEMS])
@@ -606,7 +625,9 @@ class Publisher:
 
     # ------------------------------------------------------------------ digests
 
-    def _new_digest(self, channel: str, records: list[_Pending]) -> None:
+    def _new_digest(
+        self, channel: str, records: list[_Pending], *, down_seconds: float | None = None
+    ) -> None:
         with self.db.session() as session:  # recorded first: a crash now is found by key
             rows = digests.create_digest(
                 session,
@@ -614,6 +635,7 @@ class Publisher:
                 [r.key for r in records],
                 page_size=DIGEST_PAGE_SIZE,
                 now=self.services.clock(),
+                down_seconds=down_seconds,
             )
             parts = [_Message.of(row) for row in rows]
         with self._cond:
@@ -633,7 +655,8 @@ class Publisher:
         listed = tuple(facts[k] for k in head.alert_keys if k in facts)
 
         def send() -> None:
-            ts = self.sink.post(DigestPost(head.key, head.channel, listed, head.parts))
+            event = DigestPost(head.key, head.channel, listed, head.parts, head.down_seconds)
+            ts = self.sink.post(event)
             self._mark_message(head, ts)
             self._result.posted.extend(head.alert_keys)
             self._result.digests += 1

@@ -6,6 +6,9 @@
   shard leases and takes or gives up shards towards its fair share (shards.py). When it
   takes shards it starts a cycle at once (or right after the one running), so a dead
   replica's agents are polled again within two intervals.
+* ``accbot-watcher-self``: every interval, outside any cycle, compares now with the last
+  cycle's end and says once that the watcher is behind, then once that it caught up
+  (selfwatch.py). The first cycle after downtime sums up what it finds per channel.
 
 After each cycle, the replica that holds shard 0 runs the singleton jobs (jobs that must
 run once across replicas), see ``add_singleton``.
@@ -27,6 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from accbot.actions.health import WatcherSnapshot
 from accbot.metrics import ERRORS
 from accbot.watcher.cycle import CycleReport, WatchCycle
+from accbot.watcher.selfwatch import SelfWatch
 from accbot.watcher.shards import HEARTBEAT_FRACTION, ShardLeases, default_holder_id, shard_of
 from accbot.watcher.sink import Sink
 
@@ -37,6 +41,7 @@ logger = logging.getLogger("accbot.watcher")
 
 CYCLE_JOB = "accbot-watcher"
 LEASE_JOB = "accbot-watcher-lease"
+SELF_JOB = "accbot-watcher-self"
 
 
 class WatcherService:
@@ -63,10 +68,17 @@ class WatcherService:
             poll_seconds=self.poll_seconds,
             concurrency=services.settings.ACCBOT_ACC_CONCURRENCY,
         )
+        self.selfwatch = SelfWatch(
+            services.db,
+            self.cycle.publisher,
+            holder=self.shards.holder,
+            poll_seconds=self.poll_seconds,
+            alert_channel=services.settings.ACCBOT_ALERT_CHANNEL,
+            clock=services.clock,
+        )
         self._singletons: list[Callable[[], object]] = []
         self._scheduler: BackgroundScheduler | None = None
-        self._since = time.monotonic()
-        self._last_cycle_end: float | None = None
+        self._downtime_read = False  # before the first cycle that polls anything
         self._again = threading.Event()  # shards were taken during a cycle: poll them now
 
     @property
@@ -96,6 +108,14 @@ class WatcherService:
             next_run_time=now,
         )
         scheduler.add_job(
+            self._check_self,
+            "interval",
+            seconds=self.poll_seconds,
+            id=SELF_JOB,
+            max_instances=1,
+            coalesce=True,
+        )
+        scheduler.add_job(
             self._heartbeat,
             "interval",
             seconds=self.poll_seconds * HEARTBEAT_FRACTION,
@@ -106,7 +126,7 @@ class WatcherService:
         self.cycle.publisher.start()  # posts in the background, at each channel's pace
         scheduler.start()
         self._scheduler = scheduler
-        self._since = time.monotonic()
+        self.selfwatch.started()
         logger.info("watcher started: every %ss, as %s", self.poll_seconds, self.holder_id)
 
     def stop(self) -> None:
@@ -125,11 +145,15 @@ class WatcherService:
     def snapshot(self) -> WatcherSnapshot:
         """For /readyz: whether this replica polls, and when its last cycle ended."""
         return WatcherSnapshot(
-            polling=self._scheduler is not None and self.shards.holds_any,
-            last_cycle_end=self._last_cycle_end,
-            since=self._since,
+            polling=self.polling,
+            last_cycle_end=self.selfwatch.last_cycle_end,
+            since=self.selfwatch.since,
             poll_seconds=self.poll_seconds,
         )
+
+    @property
+    def polling(self) -> bool:
+        return self._scheduler is not None and self.shards.holds_any
 
     def _cycle(self) -> CycleReport | None:
         held = self.shards.begin_cycle()
@@ -137,10 +161,16 @@ class WatcherService:
             if not held:
                 return None
             count = self.shards.shards
+            down = None
+            if not self._downtime_read:
+                down = self.selfwatch.downtime()
+                self._downtime_read = True
+            started = time.monotonic()
             report = self.cycle.run(
-                owns=lambda kind, agent_id: shard_of(kind, agent_id, count) in held
+                owns=lambda kind, agent_id: shard_of(kind, agent_id, count) in held,
+                down_seconds=down,
             )
-            self._last_cycle_end = time.monotonic()
+            self.selfwatch.cycle_ended(time.monotonic() - started)
         finally:
             self.shards.end_cycle()
         if self.shards.runs_singletons:
@@ -165,6 +195,13 @@ class WatcherService:
                 logger.exception("watcher cycle failed")
             if not self._again.is_set() or self._scheduler is None:
                 return
+
+    def _check_self(self) -> None:
+        try:
+            self.selfwatch.check(polling=self.polling)
+        except Exception:  # the next interval checks again
+            ERRORS.labels(kind="watcher_self_check").inc()
+            logger.exception("watcher: self-check failed")
 
     def _heartbeat(self) -> None:
         change = self.shards.heartbeat()

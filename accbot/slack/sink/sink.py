@@ -20,6 +20,7 @@ from accbot.watcher.events import (
     DigestPage,
     DigestPost,
     Event,
+    LagNotice,
     LogExcerptPost,
     OutageNotice,
     RecoveryPost,
@@ -61,6 +62,8 @@ class SlackSink:
                 return self._recover(event)
             case OutageNotice():
                 return self.poster.post(event.channel, views.render_outage(event))
+            case LagNotice():
+                return self.poster.post(event.channel, views.render_lag(event))
         raise TypeError(f"SlackSink cannot post {type(event).__name__}")
 
     def find_posted(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 )
 
 from accbot.acc.models import AgentRun, JobRun
+from accbot.commands.durations import rough_duration_text
 from accbot.slack.views import format as fmt
 from accbot.slack.views import watch_alerts
 from accbot.slack.views.blocks import line_sections
@@ -39,6 +40,7 @@ from accbot.watcher.events import (
     AlertFacts,
     DigestPage,
     DigestPost,
+    LagNotice,
     LogExcerptPost,
     OutageNotice,
     RecoveryNote,
@@ -297,8 +299,12 @@ def render_digest(digest: DigestPost) -> SlackMessage:
     if count > DIGEST_LISTED:
         lines.append(f"… and {fmt.count(count - DIGEST_LISTED)} more")
     replies = "1 reply" if digest.pages == 1 else f"{digest.pages} replies"
+    title = f"{count:,} alerts"
+    if digest.down_seconds is not None:
+        down = rough_duration_text(timedelta(seconds=digest.down_seconds))
+        title = f"{count:,} alert{'' if count == 1 else 's'} while accbot was down ({down})"
     blocks: list[Block] = [
-        HeaderBlock(text=f":rotating_light: {count:,} alerts"),
+        HeaderBlock(text=f":rotating_light: {title}"),
         SectionBlock(text=fmt.truncate(f"*{summary}* across {agents:,} agent(s)", 3000)),
         *line_sections(lines),
         ContextBlock(
@@ -310,7 +316,7 @@ def render_digest(digest: DigestPost) -> SlackMessage:
         ),
     ]
     first = "; ".join(_plain(alert_line(a)) for a in digest.alerts[:5])
-    return SlackMessage.of(f"{count:,} alerts: {first}", blocks[:MAX_BLOCKS])
+    return SlackMessage.of(f"{title}: {first}", blocks[:MAX_BLOCKS])
 
 
 def render_digest_page(page: DigestPage) -> SlackMessage:
@@ -391,6 +397,19 @@ def render_recovered_original(alert: AlertFacts, note: RecoveryNote | None) -> S
 
 
 # ----------------------------------------------------------------------------- outages
+
+
+def render_lag(notice: LagNotice) -> SlackMessage:
+    """The watcher about itself: behind (no cycle ended for a while), or caught up."""
+    lag = rough_duration_text(timedelta(seconds=notice.lag_seconds))
+    if notice.behind:
+        text = (
+            f":hourglass: *The watcher is behind by {lag}*: no cycle has ended since. "
+            "Failures are alerted late until it catches up; `/acc status` shows more."
+        )
+        return SlackMessage.of(f"The watcher is behind by {lag}", [SectionBlock(text=text)])
+    text = f"{RECOVERED_ICON} *The watcher has caught up*: its cycles end again."
+    return SlackMessage.of("The watcher has caught up", [SectionBlock(text=text)])
 
 
 def render_outage(notice: OutageNotice) -> SlackMessage:
