@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from accbot.acc.models import AgentRun, JobRun
@@ -35,12 +35,14 @@ from accbot.cli.render import (
     when,
 )
 from accbot.cli.render import _pause_what as pause_what
+from accbot.commands.durations import rough_duration_text
 from accbot.watcher.events import (
     AlertFacts,
     AlertPost,
     DigestPage,
     DigestPost,
     Event,
+    LagNotice,
     LogExcerptPost,
     OutageNotice,
     RecoveryNote,
@@ -208,6 +210,9 @@ def _alert(event: AlertPost, sink: TerminalSink) -> Rendered:
 def _digest(event: DigestPost, sink: TerminalSink) -> Rendered:
     total = len(event.alerts)
     subject = f"{total} alerts at once"
+    if event.down_seconds is not None:
+        down = rough_duration_text(timedelta(seconds=event.down_seconds))
+        subject = f"{total} alert{'' if total == 1 else 's'} while accbot was down ({down})"
     lines = [sink._head(event.channel, "DIGEST") + f"{subject}; the runs follow"]
     lines += [INDENT + alert_subject(a) for a in event.alerts[:DIGEST_NAMED]]
     if total > DIGEST_NAMED:
@@ -267,6 +272,15 @@ def _outage(event: OutageNotice, sink: TerminalSink) -> Rendered:
     return subject, lines
 
 
+def _lag(event: LagNotice, sink: TerminalSink) -> Rendered:
+    if event.behind:
+        lag = rough_duration_text(timedelta(seconds=event.lag_seconds))
+        subject = f"the watcher is behind by {lag}"
+        return subject, [sink._head(event.channel, "BEHIND") + f"{subject}: no cycle ended since"]
+    subject = "the watcher has caught up"
+    return subject, [sink._head(event.channel, "CAUGHT UP") + f"{subject}: its cycles end again"]
+
+
 EVENT_LINES: dict[type, Callable[[Any, TerminalSink], Rendered]] = {
     AlertPost: _alert,
     DigestPost: _digest,
@@ -274,4 +288,5 @@ EVENT_LINES: dict[type, Callable[[Any, TerminalSink], Rendered]] = {
     LogExcerptPost: _log_excerpt,
     RecoveryPost: _recovery,
     OutageNotice: _outage,
+    LagNotice: _lag,
 }

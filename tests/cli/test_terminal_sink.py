@@ -20,6 +20,7 @@ from accbot.watcher.events import (
     DigestPage,
     DigestPost,
     Event,
+    LagNotice,
     LogExcerptPost,
     OutageNotice,
     RecoveryNote,
@@ -160,6 +161,17 @@ def test_outages_are_told_and_their_end_too():
     assert "OUTAGE  ACC unreachable since 2026-12-01 14:02:05 UTC; the watcher keeps trying" in text
     assert "    ConnectError" in text
     assert "BACK  ACC reachable again; anything missed is alerted now" in text
+
+
+def test_the_watcher_behind_and_caught_up_and_a_downtime_digest_read_plainly():
+    text = printed(
+        LagNotice(CHANNEL, True, 250.0),
+        LagNotice(CHANNEL, False, 0.5),
+        DigestPost("d", CHANNEL, (a_failure(),), pages=1, down_seconds=2 * 3600 + 10 * 60 + 7),
+    )
+    assert "BEHIND  the watcher is behind by 4m: no cycle ended since" in text
+    assert "CAUGHT UP  the watcher has caught up: its cycles end again" in text
+    assert "DIGEST  1 alert while accbot was down (2h 10m); the runs follow" in text
 
 
 def test_pause_reminders_and_ends_are_printed_for_their_channel():
