@@ -153,9 +153,12 @@ class WatchCycle:
             if previous is not None:
                 self._finish_chunk(previous, plan, now, tally, report)
         self._track_backends(tally, plan.channels, now, report)
-        report.servers = self.servers.run(now, owns)
-        report.reserved.extend(report.servers.reserved)
-        report.recovered.extend(report.servers.recovered)
+        # Server checks go through ACC: not while the watcher is backing off from it.
+        acc_allowed = allowed["ACC"] if "ACC" in allowed else self._health("ACC").may_poll()
+        if acc_allowed:
+            report.servers = self.servers.run(now, owns)
+            report.reserved.extend(report.servers.reserved)
+            report.recovered.extend(report.servers.recovered)
         self.publisher.owns = owns
         report.published = self.publisher.submit(report.reserved, down_seconds=down_seconds)
         report.recoveries_posted = report.published.recoveries

@@ -172,3 +172,18 @@ def test_a_watched_server_no_longer_configured_is_skipped_and_said_once(
     assert acc.state.count_requests("POST", "/api/server/check") == 0
     said = [r for r in caplog.records if "not in ACCBOT_SERVERS" in r.getMessage()]
     assert len(said) == 1
+
+
+def test_no_server_check_is_sent_while_the_watcher_backs_off_from_acc(
+    acc, slack, services, watcher, watch, server
+):
+    acc.state.add_agent("acme/shop/prices")
+    watch("acme/shop/prices")
+    _watch(services)
+    acc.state.fail_next(100, status=503)
+    watcher.run_cycle()
+    watcher.run_cycle()  # the second failed cycle in a row: the next one is skipped
+    checks = acc.state.count_requests("POST", "/api/server/check")
+    watcher.run_cycle()
+    assert acc.state.count_requests("POST", "/api/server/check") == checks
+    assert alerts_in(slack, ALERTS) == []
