@@ -45,7 +45,7 @@ ERRORS = Counter(
 )
 ALERTS = Counter(
     "accbot_alerts_total",
-    "Messages posted by the watcher, by kind (failure, overdue, end_state, digest, recovered, notice).",
+    "Messages posted by the watcher, by kind (failure, overdue, end_state, digest, recovered, notice, escalation).",
     ["kind"],
     registry=REGISTRY,
 )

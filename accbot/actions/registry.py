@@ -8,6 +8,7 @@ runs it here like any other command.
 from __future__ import annotations
 
 from accbot.actions import (
+    acknowledge,
     agents,
     audit_log,
     csv_inputs,
@@ -78,4 +79,6 @@ HANDLERS: dict[type[model.Command], Handler] = {
     model.Mute: watches.mute,
     model.WatchServer: server_watches.watch_server,
     model.UnwatchServer: server_watches.unwatch_server,
+    # alerts
+    acknowledge.AcknowledgeAlert: acknowledge.acknowledge_alert,
 }

@@ -325,3 +325,19 @@ def _schedules_phrase(pause: PauseView) -> str:
         return f"schedule {', '.join(pause.schedule_ids)}"
     count = len(pause.schedule_ids)
     return f"{count} schedule{'' if count == 1 else 's'} of {pause.agent_path}"
+
+
+@dataclass(frozen=True)
+class AlertAcknowledged(Result):
+    """"Acknowledge" clicked: ``first`` when this click recorded it; otherwise ``by`` and
+    ``at`` are whoever was first. ``alert`` is the alert's record (read, detached), for
+    the front end to draw the alert again."""
+
+    alert: Any
+    by: str
+    at: datetime
+    first: bool
+
+    @property
+    def summary(self) -> str:
+        return "acknowledged" if self.first else f"already acknowledged by {self.by}"

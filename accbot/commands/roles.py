@@ -26,6 +26,7 @@ _OPERATOR = (
     "schedule add", "schedule on", "schedule off", "schedule run",
     "inputs add", "inputs csv", "inputs disable",
     "request-approval",
+    "acknowledge",  # an alert's "Acknowledge" button
 )  # fmt: skip
 _APPROVER = ("approve", "disapprove")
 _ADMIN = (

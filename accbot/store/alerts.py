@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from accbot.store.dialect import insert_if_absent, rows_changed
-from accbot.store.models import Alert
+from accbot.store.models import Alert, Watch
 from accbot.store.types import utcnow
 
 
@@ -212,3 +212,111 @@ def pending_counts(session: Session) -> dict[str, int]:
         .group_by(Alert.channel_id)
     )
     return {channel: count for channel, count in session.execute(query)}
+
+
+# ----------------------------------------------------------------------------- acknowledgements
+
+
+def acknowledge(session: Session, key: str, user_id: str, *, now: datetime) -> bool:
+    """Record who acknowledged the alert; True only for the first caller (a click racing
+    another, or a second click, changes nothing)."""
+    result = session.execute(
+        update(Alert)
+        .where(Alert.alert_key == key, Alert.acknowledged_at.is_(None))
+        .values(acknowledged_by=user_id, acknowledged_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return rows_changed(result) == 1
+
+
+# ----------------------------------------------------------------------------- escalations
+
+ESCALATION_PREFIX = "escalation:"
+ESCALATION_GIVEN_UP = "-"  # escalation_ts of a reply the sink refused for good
+
+
+def escalation_candidates(session: Session, *, limit: int = 1000) -> list[tuple[Alert, int, str]]:
+    """Posted alerts nobody acknowledged, not recovered and not escalated yet, of watches
+    that escalate: each with the watch's wait (seconds) and whom it escalates to."""
+    query = (
+        select(Alert, Watch.escalate_seconds, Watch.escalate_to)
+        .join(
+            Watch,
+            (Watch.kind == Alert.kind)
+            & (Watch.agent_id == Alert.agent_id)
+            & (Watch.channel_id == Alert.channel_id),
+        )
+        .where(
+            Alert.state == "posted",
+            Alert.slack_ts.is_not(None),
+            Alert.acknowledged_at.is_(None),
+            Alert.recovered_at.is_(None),
+            Alert.escalation_key.is_(None),
+            Watch.escalate_seconds.is_not(None),
+            Watch.escalate_to.is_not(None),
+        )
+        .order_by(Alert.posted_at, Alert.id)
+        .limit(limit)
+    )
+    return [(alert, int(seconds), str(to)) for alert, seconds, to in session.execute(query)]
+
+
+def claim_escalation(session: Session, keys: Sequence[str], escalation_key: str) -> list[str]:
+    """Record the escalation reply ``escalation_key`` for those of ``keys`` still
+    unacknowledged, unrecovered and unescalated; the keys claimed (each at most once,
+    whoever else tries)."""
+    claimed = []
+    for key in keys:
+        result = session.execute(
+            update(Alert)
+            .where(
+                Alert.alert_key == key,
+                Alert.escalation_key.is_(None),
+                Alert.acknowledged_at.is_(None),
+                Alert.recovered_at.is_(None),
+            )
+            .values(escalation_key=escalation_key)
+            .execution_options(synchronize_session="fetch")
+        )
+        if rows_changed(result) == 1:
+            claimed.append(key)
+    return claimed
+
+
+def pending_escalations(session: Session, *, limit: int = 500) -> Sequence[Alert]:
+    """Alerts whose escalation reply was recorded but is not known to be posted."""
+    query = (
+        select(Alert)
+        .where(Alert.escalation_key.is_not(None), Alert.escalation_ts.is_(None))
+        .order_by(Alert.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def mark_escalation_posted(session: Session, escalation_key: str, ts: str) -> int:
+    """Record the escalation reply's ts on every alert it escalated."""
+    result = session.execute(
+        update(Alert)
+        .where(Alert.escalation_key == escalation_key, Alert.escalation_ts.is_(None))
+        .values(escalation_ts=ts)
+        .execution_options(synchronize_session="fetch")
+    )
+    return rows_changed(result)
+
+
+def escalation_of(
+    session: Session, kind: str, agent_id: str, channel_id: str
+) -> tuple[str | None, int]:
+    """Whom the channel's watch of the agent escalates to (None: it does not), and after
+    how many seconds."""
+    query = select(Watch.escalate_to, Watch.escalate_seconds).where(
+        Watch.kind == kind,
+        Watch.agent_id == agent_id,
+        Watch.channel_id == channel_id,
+        Watch.escalate_to.is_not(None),
+    )
+    row = session.execute(query.limit(1)).first()
+    if row is None:
+        return None, 0
+    return str(row[0]), int(row[1] or 0)

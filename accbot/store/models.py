@@ -172,6 +172,13 @@ class Alert(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The digest this alert went out in (a storm), or None for an alert of its own.
     digest_key: Mapped[str | None] = mapped_column(String(128))
+    # "Acknowledge": who took it, first click wins (a conditional UPDATE).
+    acknowledged_by: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    acknowledged_at: Mapped[datetime | None]
+    # --escalate: the key of the reply that escalates it, recorded before that reply is
+    # posted (so never twice); escalation_ts is the reply's ts once it is out.
+    escalation_key: Mapped[str | None] = mapped_column(String(128))
+    escalation_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,7 @@ pending by a crash is never posted twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from accbot.watcher.quality import QualityFinding
@@ -43,6 +43,18 @@ class AlertFacts:
     quality: QualityFinding | None = None
     # An SE server in trouble (``/acc watch server:<name>``): no run at all.
     server: ServerFacts | None = None
+    # The record's key (what "Acknowledge" names); empty for facts not read from a record.
+    key: str = ""
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+
+    @property
+    def calls_for_action(self) -> bool:
+        """A failure, an overdue run, data found wanting or a server in trouble: worth an
+        escalation. A run that merely ended (``--all``) is news, not a problem."""
+        return (
+            self.is_failure or self.overdue or self.quality is not None or self.server is not None
+        )
 
     @property
     def overdue(self) -> bool:
@@ -92,6 +104,9 @@ class AlertFacts:
             observation=observation,
             quality=_read(QualityFinding.of, payload.get("quality")),
             server=_read(ServerFacts.of, payload.get("server")),
+            key=alert.alert_key,
+            acknowledged_by=alert.acknowledged_by,
+            acknowledged_at=alert.acknowledged_at,
         )
 
 
@@ -229,8 +244,29 @@ class LagNotice:
     lag_seconds: float  # how long no cycle had ended when this was noticed
 
 
+@dataclass(frozen=True)
+class EscalationPost:
+    """Alerts nobody acknowledged in time: one reply in their thread mentioning ``mention``
+    (a U… user or S… user group, as the watch stored it). Keyed like an alert, so a
+    crash between recording and posting it never posts it twice."""
+
+    key: str
+    channel: str
+    thread: str
+    mention: str
+    after: timedelta  # how long they went unacknowledged
+    alerts: tuple[AlertFacts, ...]
+
+
 Notice = OutageNotice | LagNotice
 Event = (
-    AlertPost | DigestPost | DigestPage | LogExcerptPost | RecoveryPost | OutageNotice | LagNotice
+    AlertPost
+    | DigestPost
+    | DigestPage
+    | LogExcerptPost
+    | RecoveryPost
+    | OutageNotice
+    | LagNotice
+    | EscalationPost
 )
-KeyedEvent = AlertPost | DigestPost | DigestPage
+KeyedEvent = AlertPost | DigestPost | DigestPage | EscalationPost

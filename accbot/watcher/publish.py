@@ -302,6 +302,25 @@ class Publisher:
 
         self._enqueue(notice.channel, URGENT, (), send, failed)
 
+    def send_keyed(
+        self,
+        channel: str,
+        key: str,
+        send: Callable[[], None],
+        failed: Callable[[SinkError], None],
+    ) -> None:
+        """Queue one keyed post of the watcher's other jobs (an escalation), urgent, at
+        the channel's pace like every other post; without the background queues it goes
+        out before this returns. ``failed`` runs if it could not be posted."""
+        self._enqueue(channel, URGENT, (key,), send, failed)
+        if not self.running:
+            self.drain()
+
+    def is_queued(self, key: str) -> bool:
+        """Whether a post of ``key`` is waiting or on its way (not to be looked for yet)."""
+        with self._cond:
+            return key in self._queued
+
     def _want_load(self) -> None:
         with self._cond:
             self._load_wanted = True

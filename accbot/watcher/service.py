@@ -30,6 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from accbot.actions.health import WatcherSnapshot
 from accbot.metrics import ERRORS
 from accbot.watcher.cycle import CycleReport, WatchCycle
+from accbot.watcher.escalate import Escalator
 from accbot.watcher.selfwatch import SelfWatch
 from accbot.watcher.shards import HEARTBEAT_FRACTION, ShardLeases, default_holder_id, shard_of
 from accbot.watcher.sink import Sink
@@ -77,6 +78,9 @@ class WatcherService:
             clock=services.clock,
         )
         self._singletons: list[Callable[[], object]] = []
+        # --escalate: once across replicas, like every singleton.
+        self.escalator = Escalator(services, self.cycle.publisher)
+        self.add_singleton(self.escalator.run)
         self._scheduler: BackgroundScheduler | None = None
         self._downtime_read = False  # before the first cycle that polls anything
         self._again = threading.Event()  # shards were taken during a cycle: poll them now

@@ -186,7 +186,7 @@ def test_the_alerts_buttons_act_through_the_same_actions_and_roles(send, slack, 
         watcher.stop()
     [alert] = [m for m in slack.channel_messages("CALERTS") if m.metadata]
     by_label = {b["text"]["text"]: b for b in buttons({"blocks": alert.blocks})}
-    assert list(by_label) == ["Retry errors", "Restart", "Show log", "Mute 1h"]
+    assert list(by_label) == ["Retry errors", "Restart", "Show log", "Mute 1h", "Acknowledge"]
 
     retry = by_label["Retry errors"]
     send.click(retry["action_id"], retry["value"], user=VIEWER, channel="CALERTS")

@@ -48,7 +48,7 @@ def test_a_new_failure_posts_one_alert_with_details_buttons_and_the_logs_error_l
     for expected in (PATH, failed["agentRunHistoryId"], "Page timed out", "Failed", "127.0.0.1"):
         assert expected in text
     assert acc.url in text  # the ACC portal link
-    assert button_texts(alert) == ["Retry errors", "Restart", "Show log", "Mute 1h"]
+    assert button_texts(alert) == ["Retry errors", "Restart", "Show log", "Mute 1h", "Acknowledge"]
     [log] = replies(slack, ALERTS, alert.ts)
     assert "Error: page https://shop.example/p/1 timed out" in text_of(log)
 
@@ -335,7 +335,7 @@ def test_a_run_past_its_expected_end_gets_one_overdue_warning(acc, slack, watche
     watcher.run_cycle()
     [warning] = alerts_in(slack, ALERTS)
     assert "overdue" in text_of(warning).lower()
-    assert button_texts(warning) == ["Show log", "Mute 1h"]
+    assert button_texts(warning) == ["Show log", "Mute 1h", "Acknowledge"]
     assert run["agentRunHistoryId"] in alert_key(warning)
     assert replies(slack, ALERTS, warning.ts) == []  # no failure yet: no log excerpt
 

@@ -12,10 +12,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from accbot.actions import confirmations
+from accbot.actions.acknowledge import AcknowledgeAlert
 from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
 from accbot.actions.errors import ActionError, PermissionDenied
 from accbot.actions.pauses import ExtendPause, ResumePause
+from accbot.actions.results import AlertAcknowledged
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
 from accbot.commands.parser import GUID, parse
@@ -25,8 +27,10 @@ from accbot.slack.delivery import tell
 from accbot.slack.listeners.run import run_and_deliver
 from accbot.slack.response_urls import usable
 from accbot.slack.results import deliver_result
+from accbot.slack.views import alerts as alert_views
 from accbot.slack.views import format as fmt
 from accbot.slack.views.errors import explain
+from accbot.watcher.events import AlertFacts, RecoveryNote
 
 logger = logging.getLogger("accbot.slack")
 
@@ -88,13 +92,20 @@ def register(app: App, services: Services) -> None:
         SLACK_REQUESTS.labels(kind="action").inc()
         ack()
 
-    def run_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def run_button(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
         build = BUTTON_COMMANDS[action["action_id"]]
         actor = actor_from(body)
         try:
             command = build(action.get("value") or "")
         except (ValueError, TypeError):
-            tell(actor, ":warning: That button carries no usable value.", client=client, respond=respond)
+            tell(
+                actor,
+                ":warning: That button carries no usable value.",
+                client=client,
+                respond=respond,
+            )
             return
         if isinstance(command, m.Mute):
             mute(command, actor, client=client, respond=respond)
@@ -115,6 +126,29 @@ def register(app: App, services: Services) -> None:
 
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(ack=ack_click, lazy=[run_button])
+
+    def acknowledge(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        """Dispatch checks the role and audits; this draws the alert again with who took
+        it (the button goes), and tells a later clicker who was first."""
+        actor = actor_from(body)
+        command = AcknowledgeAlert(alert_key=(action.get("value") or "").strip())
+        try:
+            result = execute(command, actor, services)
+        except PermissionDenied:
+            tell(actor, alert_views.acknowledge_refused(), client=client, respond=respond)
+            return
+        except Exception as exc:
+            tell(actor, explain(exc), client=client, respond=respond)
+            return
+        assert isinstance(result, AlertAcknowledged)
+        _show_acknowledged(client, result)
+        if not result.first:
+            text = alert_views.already_acknowledged(result.by, result.at)
+            tell(actor, text, client=client, respond=respond)
+
+    app.action(ids.ALERT_ACKNOWLEDGE)(ack=ack_click, lazy=[acknowledge])
 
     def run_confirmed(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
@@ -163,3 +197,23 @@ def _replace_prompt(respond: Respond, client: WebClient, text: str) -> bool:
         logger.warning("could not replace a confirmation prompt")
         return False
     return True
+
+
+def _show_acknowledged(client: WebClient, result: AlertAcknowledged) -> None:
+    """The alert's own message, drawn again from its record (a second click draws it too,
+    in case the first one's update was lost)."""
+    alert = result.alert
+    if not alert.slack_ts or alert.digest_key:
+        return  # a digest's alert has no message of its own
+    payload = alert.payload or {}
+    message = alert_views.render_alert_now(
+        AlertFacts.of(alert),
+        recovered=alert.recovered_at is not None,
+        note=RecoveryNote.of(payload.get("recovery")),
+    )
+    try:
+        client.chat_update(
+            channel=alert.channel_id, ts=alert.slack_ts, text=message.text, blocks=message.blocks
+        )
+    except Exception:  # recorded all the same; the next click draws it again
+        logger.warning("could not mark alert %s acknowledged", alert.alert_key)

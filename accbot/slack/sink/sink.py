@@ -2,7 +2,7 @@
 
 Each event is rendered by ``slack.views.alerts`` and posted once: alerts, digests,
 outage notices at the top of the channel; a digest's run lists, log excerpts and
-"recovered" replies in the thread they belong to. A recovery also marks each recovered
+"recovered" replies and escalations in the thread they belong to. A recovery also marks each recovered
 failure's own message; Slack refusing that for good is logged and the reply still goes.
 """
 
@@ -19,6 +19,7 @@ from accbot.watcher.events import (
     AlertPost,
     DigestPage,
     DigestPost,
+    EscalationPost,
     Event,
     LagNotice,
     LogExcerptPost,
@@ -60,6 +61,11 @@ class SlackSink:
                 return self.poster.post(event.channel, message, thread_ts=event.thread)
             case RecoveryPost():
                 return self._recover(event)
+            case EscalationPost():
+                message = views.render_escalation(event)
+                return self.poster.post(
+                    event.channel, message, thread_ts=event.thread, key=event.key
+                )
             case OutageNotice():
                 return self.poster.post(event.channel, views.render_outage(event))
             case LagNotice():

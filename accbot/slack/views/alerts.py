@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -25,10 +25,11 @@ from slack_sdk.models.blocks import (
 
 from accbot.acc.models import AgentRun, JobRun
 from accbot.commands.durations import rough_duration_text
+from accbot.slack import ids
 from accbot.slack.views import format as fmt
 from accbot.slack.views import watch_alerts
 from accbot.slack.views.blocks import line_sections
-from accbot.slack.views.phrase import code
+from accbot.slack.views.phrase import code, user
 from accbot.slack.views.runs import (
     mute_button,
     restart_button,
@@ -40,6 +41,7 @@ from accbot.watcher.events import (
     AlertFacts,
     DigestPage,
     DigestPost,
+    EscalationPost,
     LagNotice,
     LogExcerptPost,
     OutageNotice,
@@ -88,9 +90,80 @@ class AlertContext:
 AlertView = Callable[[Observation, AlertContext], list[Block]]
 
 
-def render_alert(alert: AlertFacts) -> SlackMessage:
+def render_alert(alert: AlertFacts, *, acknowledge: bool = True) -> SlackMessage:
     """The alert message for one run (the blocks come from the view of its run's type),
-    a successful run's data found wanting, or a server in trouble."""
+    a successful run's data found wanting, or a server in trouble; with "Acknowledge"
+    until someone does (then who, and when, in its place). ``acknowledge`` False: no
+    button (a recovered alert needs nobody)."""
+    message = _alert_message(alert)
+    if alert.acknowledged_by:
+        extra = [acknowledged_block(alert.acknowledged_by, alert.acknowledged_at).to_dict()]
+        return SlackMessage(message.text, [*message.blocks, *extra][:MAX_BLOCKS])
+    if not acknowledge or not alert.key:
+        return message
+    return SlackMessage(message.text, _with_acknowledge(message.blocks, alert.key))
+
+
+ACKNOWLEDGED_ICON = ":ballot_box_with_check:"
+
+
+def acknowledged_time(moment: datetime | None) -> str:
+    """``14:02 UTC`` as a Slack date token: each reader sees their own time, and the
+    fallback says UTC."""
+    if moment is None:
+        return "—"
+    fallback = moment.astimezone(UTC).strftime("%H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{time}}|{fallback}>"
+
+
+def acknowledged_block(user_id: str, at: datetime | None) -> ContextBlock:
+    text = f"{ACKNOWLEDGED_ICON} Acknowledged by {user(user_id)} at {acknowledged_time(at)}"
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def acknowledge_button(key: str) -> ButtonElement:
+    """The alert's record key: the click acknowledges exactly this alert."""
+    return ButtonElement(text="Acknowledge", action_id=ids.ALERT_ACKNOWLEDGE, value=key[:2000])
+
+
+def _with_acknowledge(blocks: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The button joins the alert's last row of buttons, or a row of its own."""
+    button = acknowledge_button(key).to_dict()
+    out = [dict(b) for b in blocks]
+    for block in reversed(out):
+        if block.get("type") == "actions" and len(block.get("elements") or []) < 25:
+            block["elements"] = [*block["elements"], button]
+            return out
+    row = ActionsBlock(block_id="alert:acknowledge", elements=[acknowledge_button(key)])
+    return [*out, row.to_dict()][:MAX_BLOCKS]
+
+
+def render_alert_now(
+    alert: AlertFacts, *, recovered: bool, note: RecoveryNote | None
+) -> SlackMessage:
+    """The alert's own message as it stands: marked recovered if it was, acknowledged if
+    it was (drawn again when someone clicks "Acknowledge")."""
+    if recovered:
+        return render_recovered_original(alert, note)
+    return render_alert(alert)
+
+
+def already_acknowledged(user_id: str, at: datetime | None) -> str:
+    """For the second person to click "Acknowledge"."""
+    return f"{ACKNOWLEDGED_ICON} Already acknowledged by {user(user_id)} at {acknowledged_time(at)}; nothing more to do."
+
+
+def acknowledge_refused() -> str:
+    """Alerts are channel posts, so everyone sees "Acknowledge": a click by someone who may
+    not is answered with who may."""
+    return (
+        ":lock: Only operators can acknowledge alerts, so *Acknowledge* did nothing. "
+        "Operators are the people and user groups listed in `ACCBOT_OPERATORS` (admins "
+        "too, from `ACCBOT_ADMINS`); ask one of them to take it."
+    )
+
+
+def _alert_message(alert: AlertFacts) -> SlackMessage:
     observation = alert.observation
     context = AlertContext.of(alert)
     if alert.server is not None:
@@ -387,7 +460,7 @@ def render_recovered_reply(note: RecoveryNote | None) -> SlackMessage:
 
 def render_recovered_original(alert: AlertFacts, note: RecoveryNote | None) -> SlackMessage:
     """The failure's own message, marked recovered at the top."""
-    original = render_alert(alert)
+    original = render_alert(alert, acknowledge=False)
     banner = SectionBlock(
         text=fmt.truncate(f"{RECOVERED_ICON} *Recovered* — {recovery_line(note)}", 3000)
     ).to_dict()
@@ -431,3 +504,23 @@ def backend_unreachable(backend: str, since: datetime | None, error: str | None)
 def backend_reachable(backend: str) -> SlackMessage:
     text = f"{RECOVERED_ICON} *{backend} reachable again*. Watching resumes; anything missed is alerted now."
     return SlackMessage.of(f"{backend} reachable again", [SectionBlock(text=text)])
+
+
+# ----------------------------------------------------------------------------- escalations
+
+
+def render_escalation(post: EscalationPost) -> SlackMessage:
+    """One reply in the alert's thread: the person or group the watch names, and what
+    nobody took."""
+    after = fmt.duration(post.after)
+    lines = [alert_line(a) for a in post.alerts[:DIGEST_LISTED]]
+    if len(post.alerts) > DIGEST_LISTED:
+        lines.append(f"… and {fmt.count(len(post.alerts) - DIGEST_LISTED)} more")
+    what = "This alert" if len(post.alerts) == 1 else f"{len(post.alerts)} alerts"
+    text = (
+        f":rotating_light: {user(post.mention)} {what} went unacknowledged for {after}. "
+        "*Acknowledge* it once someone is on it."
+    )
+    blocks: list[Block] = [SectionBlock(text=fmt.truncate(text, 3000)), *line_sections(lines)]
+    plain = f"{what} went unacknowledged for {after}"
+    return SlackMessage.of(f"{user(post.mention)} {plain}", blocks[:MAX_BLOCKS])
