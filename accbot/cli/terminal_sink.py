@@ -41,6 +41,7 @@ from accbot.watcher.events import (
     AlertPost,
     DigestPage,
     DigestPost,
+    EscalationPost,
     Event,
     LagNotice,
     LogExcerptPost,
@@ -155,7 +156,9 @@ def alert_subject(alert: AlertFacts) -> str:
             how = "succeeded with no data"
         else:
             below = finding.below_percent
-            how = f"succeeded with {below}% less data than usual" if below else "less data than usual"
+            how = (
+                f"succeeded with {below}% less data than usual" if below else "less data than usual"
+            )
         return f"{alert.agent_ref}: {what} {run} {how} ({count(finding.data_count)} rows)"
     state = "is overdue" if alert.overdue else observation.status
     return f"{alert.agent_ref}: {what} {run} {state}"
@@ -281,6 +284,15 @@ def _lag(event: LagNotice, sink: TerminalSink) -> Rendered:
     return subject, [sink._head(event.channel, "CAUGHT UP") + f"{subject}: its cycles end again"]
 
 
+def _escalation(event: EscalationPost, sink: TerminalSink) -> Rendered:
+    head = sink._reply_head(event.channel, "ESCALATED", event.thread)
+    minutes = int(event.after.total_seconds() // 60)
+    what = "this alert" if len(event.alerts) == 1 else f"{len(event.alerts)} alerts"
+    lines = [head + f"{sink.term.user(event.mention)}: {what} unacknowledged for {minutes} min"]
+    lines += [INDENT + alert_subject(a) for a in event.alerts[:DIGEST_NAMED]]
+    return "an escalation", lines
+
+
 EVENT_LINES: dict[type, Callable[[Any, TerminalSink], Rendered]] = {
     AlertPost: _alert,
     DigestPost: _digest,
@@ -289,4 +301,5 @@ EVENT_LINES: dict[type, Callable[[Any, TerminalSink], Rendered]] = {
     RecoveryPost: _recovery,
     OutageNotice: _outage,
     LagNotice: _lag,
+    EscalationPost: _escalation,
 }

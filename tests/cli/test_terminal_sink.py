@@ -184,3 +184,21 @@ def test_pause_reminders_and_ends_are_printed_for_their_channel():
     assert_plain(text)
     assert f"#{CHANNEL}  PAUSE ENDING  pause #4 of 2 schedules of a/b ends at 2026-12-01 14:02:05 UTC" in text
     assert "PAUSE OVER  Pause #4 of 2 schedules of a/b is over: time up, turned back on." in text
+
+
+def test_an_escalation_prints_as_a_reply_naming_whom_it_calls():
+    from datetime import timedelta
+
+    from accbot.watcher.events import EscalationPost
+
+    alert = a_failure()
+    out = io.StringIO()
+    names = Names(user=lambda uid: "oncall" if uid == "S0ONCALL1" else None)
+    sink = TerminalSink(out, Terminal(names=names), clock=lambda: NOW)
+    thread = sink.post(AlertPost("k1", CHANNEL, alert))
+    sink.post(EscalationPost("e1", CHANNEL, thread, "S0ONCALL1", timedelta(minutes=30), (alert,)))
+    lines = out.getvalue().splitlines()
+    subject = f"sequentum/Demo/flaky: run {RUN_ID} Failed"
+    assert lines[-2].endswith(f"ESCALATED  re: {subject}: @oncall: this alert unacknowledged for 30 min")
+    assert lines[-1] == f"    {subject}"
+    assert_plain(out.getvalue())

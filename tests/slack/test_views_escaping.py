@@ -8,6 +8,7 @@ it names by id, its date tokens, and its links to the configured ACC and SAS ser
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,7 @@ from accbot.watcher.events import (
     AlertFacts,
     DigestPage,
     DigestPost,
+    EscalationPost,
     LogExcerptPost,
     OutageNotice,
     RecoveryNote,
@@ -67,6 +69,7 @@ OWN_MARKUP = re.compile(
     r"<@(UACTOR|UREQ|UDECIDER)>"
     r"|<#(C0OPS|C0ALERTS|C0APPROVALS)>"
     r"|<!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^<>]*>"
+    r"|<!date\^\d+\^\{time\}\|\d\d:\d\d UTC>"  # "Acknowledged by … at 14:02"
     rf"|<{re.escape(PORTAL)}\|[^<>]*>"  # a link into the ACC portal, its label escaped
     rf"|<{re.escape(SAS)}/[^\s<>|]*\|(New|Changed) assets>"
 )
@@ -402,6 +405,13 @@ def test_no_alert_digest_or_thread_reply_makes_what_others_wrote_live(
         alert_views.render_recovered_reply(note_of_recovery),
         alert_views.render_recovered_original(alerts[0], note_of_recovery),
         alert_views.render_outage(OutageNotice("C0ALERTS", "ACC", False, NOW, message)),
+        alert_views.render_escalation(
+            EscalationPost("k", "C0ALERTS", "1.0", "UACTOR", timedelta(minutes=30), tuple(alerts))
+        ),
+        alert_views.render_alert(dataclasses.replace(alerts[0], key=note)),
+        alert_views.render_alert(
+            dataclasses.replace(alerts[0], key=note, acknowledged_by="UACTOR", acknowledged_at=NOW)
+        ),
     ]
     for slack_message in messages:
         check_blocks(slack_message.text, slack_message.blocks)
