@@ -135,7 +135,9 @@ COMMANDS: dict[str, CommandHelp] = {
            "when a run succeeds with no data; --drop 50: when a run succeeds with a data "
            "count more than 50% below the median of the last ten successful runs (once "
            "there are five). --escalate 30m @oncall: mention them in the alert's thread "
-           "when nobody has acknowledged it after 30m. watch server:<name> [#channel] "
+           "when nobody has acknowledged it after 30m (once; not when it recovered). Every alert "
+           "has an Acknowledge button for operators: the alert then says who took it and "
+           "when. watch server:<name> [#channel] "
            "watches a server of ACCBOT_SERVERS instead: an alert when it is unreachable or "
            "its CPU or memory is at or over ACC's thresholds, and one when it is back.",
            f"watch {_P} #alerts --empty --drop 50 --escalate 30m @oncall"),
