@@ -102,6 +102,7 @@ def start_watcher(services, client) -> WatcherService:
     watcher = WatcherService(services, SlackSink(client))
     watcher.add_singleton(keeper.run)
     watcher.start()
+    services.watcher_probe = watcher.snapshot  # the App Home's health line
     return watcher
 
 

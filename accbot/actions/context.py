@@ -13,6 +13,7 @@ from accbot.commands.roles import Role
 
 if TYPE_CHECKING:
     from accbot.acc.client import AccClient
+    from accbot.actions.health import WatcherSnapshot
     from accbot.actions.roles import RoleChecker
     from accbot.config import Settings
     from accbot.sas.client import SasClient
@@ -58,6 +59,8 @@ class Services:
     sas_agent_names: KnownNames = field(default_factory=KnownNames)
     # one lock per approval request being decided in this process
     approval_locks: RequestLocks = field(default_factory=RequestLocks)
+    # The watcher running in this process, as it reports itself (None: none runs here).
+    watcher_probe: Callable[[], WatcherSnapshot] | None = None
 
     def acc_link(self, *parts: str) -> str:
         """A link into the ACC web portal (ACCBOT_ACC_WEB_URL, else ACC_BASE_URL)."""

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from accbot.acc.errors import BackendResponseError, BackendUnavailable
@@ -40,6 +41,13 @@ class WatcherSnapshot:
     last_cycle_end: float | None
     since: float
     poll_seconds: float
+    # For people (the App Home): the last cycle's end by the wall clock and how long it
+    # took, posts queued and not yet made, and the shard leases held of how many.
+    last_cycle_at: datetime | None = None
+    last_cycle_seconds: float | None = None
+    backlog: int = 0
+    shards_held: tuple[int, ...] = ()
+    shards_total: int = 0
 
     def state(self, now: float) -> WatcherState:
         if not self.polling:

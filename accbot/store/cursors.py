@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
@@ -101,6 +102,33 @@ def advance_cursor(
     cursor.updated_at = now or utcnow()
     session.flush()
     return cursor
+
+
+def note_last_run(
+    session: Session, kind: str, agent_id: str, last_run: dict[str, Any] | None
+) -> None:
+    """Keep the agent's newest run (plain JSON) on its cursor; written only when it changed."""
+    cursor = session.get(RunCursor, (kind, agent_id))
+    if cursor is not None and last_run is not None and cursor.last_run != last_run:
+        cursor.last_run = last_run
+        session.flush()
+
+
+def last_runs_of(
+    session: Session, agents: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The newest run kept for each agent that has one, one query per BATCH agents."""
+    wanted = list(dict.fromkeys(agents))
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        query = select(RunCursor.kind, RunCursor.agent_id, RunCursor.last_run).where(
+            tuple_(RunCursor.kind, RunCursor.agent_id).in_(chunk)
+        )
+        for kind, agent_id, last_run in session.execute(query):
+            if last_run:
+                found[(kind, agent_id)] = last_run
+    return found
 
 
 def delete_cursor(session: Session, kind: str, agent_id: str) -> bool:

@@ -125,6 +125,7 @@ class RunCursor(Base):
 
     ``created_at`` is when watching began: runs that started before it are never alerted.
     ``seen_keys`` holds the most recent ``"<runId>:<status>"`` pairs, newest first, bounded.
+    ``last_run``: the newest run of the agent's every-cycle history when last written.
     """
 
     __tablename__ = "run_cursors"
@@ -135,6 +136,8 @@ class RunCursor(Base):
     seen_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The newest run seen (``watching.latest.LastRun`` as JSON), for the App Home.
+    last_run: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     def has_seen(self, key: str) -> bool:
         return key in self.seen_keys

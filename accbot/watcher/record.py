@@ -19,6 +19,7 @@ from accbot.store import alerts, cursors
 from accbot.watcher.detect import AlertEvent, RecoveryEvent, Subscriber, detect, predates
 from accbot.watcher.events import AlertFacts, recovery_note
 from accbot.watcher.quality_events import QualityEvent, quality_events
+from accbot.watching.latest import latest_run
 from accbot.watching.observation import Observation
 
 # Runs first seen now that started this long before the watch began are history, not news.
@@ -92,6 +93,10 @@ def record(
     if added or created:
         cursors.advance_cursor(
             session, agent.kind, agent.agent_id, added, last_seen_start=newest, now=now
+        )
+        last = latest_run(histories)
+        cursors.note_last_run(
+            session, agent.kind, agent.agent_id, last.payload() if last else None
         )
     return outcome
 

@@ -60,6 +60,8 @@ class SelfWatch:
         self.monotonic = monotonic
         self.since = monotonic()
         self.last_cycle_end: float | None = None  # monotonic
+        self.last_cycle_at: datetime | None = None  # the same end, by the clock
+        self.last_cycle_seconds: float | None = None  # how long that cycle took
         self._lock = threading.Lock()
         self._told_behind = False
         self._checked = False  # whether a "caught up" owed by a previous process was looked at
@@ -85,6 +87,7 @@ class SelfWatch:
         """Record a cycle's end (this replica's row) and update the metrics."""
         self.last_cycle_end = self.monotonic()
         ended = self.clock()
+        self.last_cycle_at, self.last_cycle_seconds = ended, seconds
         with self.db.session() as session:
             cycles.record_cycle_end(session, self.holder, seconds, ended)
         WATCHER_LAST_CYCLE_END.set(ended.timestamp())

@@ -147,12 +147,18 @@ class WatcherService:
         return self._cycle()
 
     def snapshot(self) -> WatcherSnapshot:
-        """For /readyz: whether this replica polls, and when its last cycle ended."""
+        """For /readyz and the App Home: whether this replica polls, when its last cycle
+        ended and how long it took, its backlog of posts and the shard leases it holds."""
         return WatcherSnapshot(
             polling=self.polling,
             last_cycle_end=self.selfwatch.last_cycle_end,
             since=self.selfwatch.since,
             poll_seconds=self.poll_seconds,
+            last_cycle_at=self.selfwatch.last_cycle_at,
+            last_cycle_seconds=self.selfwatch.last_cycle_seconds,
+            backlog=self.cycle.publisher.queued(),
+            shards_held=tuple(sorted(self.shards.held)),
+            shards_total=self.shards.shards,
         )
 
     @property

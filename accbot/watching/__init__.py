@@ -8,6 +8,7 @@ sas.py          SAS catalog agents: their run history
 registry.py     the watch kinds, a plain table
 codec.py        an observation as JSON data, so an alert's record holds data, not a message
 baseline.py     where a new watch starts: the current history, recorded as seen
+latest.py       the newest run seen of an agent (its "last status", kept on its cursor)
 
 It sits below both ``actions/`` and ``watcher/`` and imports neither.
 """

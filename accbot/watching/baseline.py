@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from accbot.store import cursors, data_counts
 from accbot.watching.keys import observed_keys
+from accbot.watching.latest import latest_run
 from accbot.watching.registry import watch_kind
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ def start_cursor(services: Services, kind: str, agent_id: str) -> bool:
             cursors.advance_cursor(
                 session, kind, agent_id, seen, last_seen_start=max(starts, default=None), now=now
             )
+            last = latest_run(histories)
+            cursors.note_last_run(session, kind, agent_id, last.payload() if last else None)
             _remember_data_counts(session, histories)
     return created
 

@@ -105,6 +105,7 @@ def start_bot(
         running = WatcherService(services, SlackSink(client))
         running.add_singleton(keeper.run)
         running.start()
+        services.watcher_probe = running.snapshot
     probe = running.snapshot if running is not None else None
     server = ServerThread(build_asgi(bolt, services, probe)).start()
     return RunningBot(url=server.url, services=services, bolt=bolt, server=server, watcher=running)
