@@ -161,3 +161,35 @@ def test_a_storm_is_one_digest_whose_replies_list_twenty_runs_each_with_their_bu
         assert sum(run in text_of(r) for r in lists) == 1
     assert all(len(r.blocks) <= 50 for r in lists)
     assert slack.rate_limited == []
+
+
+def test_in_a_channel_alerts_go_first_then_digest_lists_then_recovered_replies(
+    acc, slack, watcher, watch
+):
+    flaky = acc.state.add_agent("acme/flaky")["agentId"]
+    watch("acme/flaky", ALERTS)
+    storm = []
+    for n in range(6):
+        storm.append(acc.state.add_agent(f"acme/storm/{n}")["agentId"])
+        watch(f"acme/storm/{n}", ALERTS)
+    acc.state.add_run(flaky, 5)
+    watcher.run_cycle()
+    [failure] = alerts_in(slack, ALERTS)
+    posted = slack.count("chat.postMessage")
+
+    acc.state.add_run(flaky, 4)  # recovers the first failure
+    for agent_id in storm:
+        acc.state.add_run(agent_id, 5)
+    watcher.run_cycle()
+
+    later = slack.calls_to("chat.postMessage")[posted:]
+    later = [c for c in later if c not in slack.rate_limited]
+    kinds = [
+        "digest"
+        if not c.params.get("thread_ts")
+        else "recovered"
+        if c.params["thread_ts"] == failure.ts
+        else "list"
+        for c in later
+    ]
+    assert kinds == ["digest", "list", "recovered"]
