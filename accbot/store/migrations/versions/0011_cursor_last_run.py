@@ -3,8 +3,8 @@
 The App Home lists watched agents with their last status (failing first) from it,
 without asking ACC about every agent whenever someone opens the tab.
 
-Revision ID: 0010_cursor_last_run
-Revises: 0009_watcher_cycles
+Revision ID: 0011_cursor_last_run
+Revises: 0010_alert_acknowledgements
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_cursor_last_run"
-down_revision = "0009_watcher_cycles"
+revision = "0011_cursor_last_run"
+down_revision = "0010_alert_acknowledgements"
 branch_labels = None
 depends_on = None
 
