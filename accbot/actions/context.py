@@ -61,6 +61,8 @@ class Services:
     approval_locks: RequestLocks = field(default_factory=RequestLocks)
     # The watcher running in this process, as it reports itself (None: none runs here).
     watcher_probe: Callable[[], WatcherSnapshot] | None = None
+    # this process's watcher replica (its lease holder id), when it runs one
+    watcher_holder: str | None = None
 
     def acc_link(self, *parts: str) -> str:
         """A link into the ACC web portal (ACCBOT_ACC_WEB_URL, else ACC_BASE_URL)."""

@@ -21,6 +21,7 @@ from accbot.actions import (
     server_watches,
     servers,
     start_form,
+    watcher_status,
     watches,
 )
 from accbot.actions.approvals import ask, decide, review
@@ -44,6 +45,7 @@ HANDLERS: dict[type[model.Command], Handler] = {
     model.ListSchedules: schedules.list_schedules,
     model.ServerHealth: servers.server_health,
     model.ShowAudit: audit_log.show_audit,
+    model.ShowStatus: watcher_status.show_status,
     model.ListWatches: watches.list_watches,
     # runs and jobs
     model.StartAgent: runs.start_agent,

@@ -145,6 +145,47 @@ class AuditList(Result):
 
 
 @dataclass(frozen=True)
+class ReplicaCycle:
+    """One watcher replica as ``/acc status`` shows it."""
+
+    holder: str
+    this_replica: bool  # the replica that answers
+    live: bool  # it renews its leases
+    shards: tuple[int, ...]  # the shard leases it holds now
+    last_cycle_end: datetime | None
+    cycle_seconds: float | None
+    behind: bool  # no cycle ended for BEHIND_INTERVALS intervals while it holds shards
+
+
+@dataclass(frozen=True)
+class BackendHealthView:
+    name: str  # "ACC", "SAS"
+    reachable: bool  # False: its outage was announced and its end not yet
+
+
+@dataclass(frozen=True)
+class WatcherStatus(Result):
+    """The watcher's own health (``/acc status``): its replicas' cycles and leases, the
+    alerts waiting to be posted, and the backends' health as the watcher last saw it."""
+
+    now: datetime
+    poll_seconds: float
+    shard_count: int
+    replicas: tuple[ReplicaCycle, ...]  # newest cycle first
+    pending: dict[str, int]  # channel -> alerts recorded and not yet posted
+    backends: tuple[BackendHealthView, ...]
+
+    @property
+    def last_cycle_end(self) -> datetime | None:
+        ends = [r.last_cycle_end for r in self.replicas if r.last_cycle_end is not None]
+        return max(ends) if ends else None
+
+    @property
+    def pending_total(self) -> int:
+        return sum(self.pending.values())
+
+
+@dataclass(frozen=True)
 class Pending(Result):
     """Nothing has changed yet: a Confirm click or a form's submission is awaited, so
     the dispatcher does not audit it as done."""

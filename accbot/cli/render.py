@@ -255,6 +255,39 @@ def render_audit(result: r.AuditList, term: Terminal) -> list[str]:
     return listed("Latest changes, newest first:", rows)
 
 
+def render_watcher_status(result: r.WatcherStatus, term: Terminal) -> list[str]:
+    last = result.last_cycle_end
+    behind = any(rep.behind for rep in result.replicas)
+    lines = [
+        "Watcher: " + ("BEHIND" if behind else "ok")
+        + (f", last cycle ended {when(last)}" if last else ", no cycle has ended yet")
+        + f", a cycle every {result.poll_seconds:g}s"
+    ]
+    for rep in result.replicas:
+        held = (
+            "shards " + ",".join(str(s) for s in rep.shards) + f" of {result.shard_count}"
+            if rep.shards
+            else ("standby" if rep.live else "gone")
+        )
+        cycle = (
+            f"last cycle {when(rep.last_cycle_end)}, took {rep.cycle_seconds:.1f}s"
+            if rep.last_cycle_end is not None and rep.cycle_seconds is not None
+            else "no cycle yet"
+        )
+        mark = " (this replica)" if rep.this_replica else ""
+        lines.append(f"  {rep.holder}{mark}  {held}  {cycle}" + ("  BEHIND" if rep.behind else ""))
+    if result.pending_total:
+        waiting = ", ".join(f"{term.channel(c)} {n:,}" for c, n in result.pending.items())
+        lines.append(f"Waiting to be posted: {result.pending_total:,} alert(s) ({waiting})")
+    else:
+        lines.append("Waiting to be posted: none")
+    lines.append(
+        "Health: "
+        + ", ".join(f"{b.name} {'ok' if b.reachable else 'UNREACHABLE'}" for b in result.backends)
+    )
+    return lines
+
+
 def render_confirmation(result: r.ConfirmationRequired, term: Terminal) -> list[str]:
     return [
         term.text(result.prompt),
@@ -390,6 +423,7 @@ RENDERERS: dict[type[r.Result], PlainRenderer] = {
     r.ScheduleList: render_schedules,
     r.ServerReport: render_server,
     r.AuditList: render_audit,
+    r.WatcherStatus: render_watcher_status,
     r.ConfirmationRequired: render_confirmation,
     r.OpenModal: render_open_modal,
     r.StartForm: render_open_modal,

@@ -148,6 +148,10 @@ COMMANDS: dict[str, CommandHelp] = {
         _h("mute", "watching", "<agentPath | sas:<agentId>> <duration>",
            "Silence an agent's alerts for a while (30m, 2h, 1d, 1h30m; at most 7d).",
            f"mute {_P} 2h"),
+        _h("status", "watching", "",
+           "The watcher's own health: each replica's last cycle (its end and how long it "
+           "took) and the shard leases it holds, the alerts waiting to be posted per "
+           "channel, and whether ACC (and SAS) answer the watcher.", "status"),
         _h("server", "admin", "<name>", "Health of a configured ACC server.", "server se1"),
         _h("audit", "admin", f"[count 1-{MAX_COUNT}]",
            "Recent changes: who did what, when, and the result.", "audit 50"),

@@ -102,6 +102,13 @@ class ServerHealth(Command):
 
 
 @dataclass(frozen=True)
+class ShowStatus(Command):
+    """The watcher's own health."""
+
+    name: ClassVar[str] = "status"
+
+
+@dataclass(frozen=True)
 class ShowAudit(Command):
     count: int = DEFAULT_AUDIT_COUNT
     name: ClassVar[str] = "audit"
@@ -411,7 +418,7 @@ class Mute(Command):
 
 
 COMMAND_TYPES: tuple[type[Command], ...] = (
-    Help, ShowAgent, ListRuns, ShowRun, ShowLog, GetData, ServerHealth, ShowAudit,
+    Help, ShowAgent, ListRuns, ShowRun, ShowLog, GetData, ServerHealth, ShowStatus, ShowAudit,
     StartAgent, OpenStartForm, RestartRun, RetryRun,
     StartJob, ListJobs, ShowJob, ListJobRuns, JobLogs, JobData, SetJobStatus,
     ListSchedules, AddSchedule, ScheduleAction, BulkScheduleAction, ListPauses,

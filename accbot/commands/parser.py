@@ -68,6 +68,7 @@ from accbot.commands.model import (
     ShowJob,
     ShowLog,
     ShowRun,
+    ShowStatus,
     StartAgent,
     StartJob,
     Unwatch,
@@ -420,6 +421,11 @@ def _server(lexer: Lexer) -> ServerHealth:
     if token is None or not token.value.strip():
         raise args.fail("missing <name>")
     return ServerHealth(token.value.strip())
+
+
+def _status(lexer: Lexer) -> ShowStatus:
+    _args("status", lexer).no_more_than(0)
+    return ShowStatus()
 
 
 def _audit(lexer: Lexer) -> ShowAudit:
@@ -933,6 +939,7 @@ _HANDLERS: dict[str, Callable[[Lexer], Command]] = {
     "watching": _watching,
     "paused": _paused,
     "mute": _mute,
+    "status": _status,
     "audit": _audit,
 }
 

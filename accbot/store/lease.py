@@ -21,6 +21,9 @@ from accbot.store.dialect import insert_if_absent, rows_changed
 from accbot.store.models import Lease, Replica
 from accbot.store.types import utcnow
 
+# The watcher's shard leases are named ``watch-shard:<n>`` (accbot.watcher.shards).
+WATCH_SHARD_PREFIX = "watch-shard:"
+
 
 def try_acquire(
     session: Session, name: str, holder: str, ttl_seconds: float, now: datetime | None = None

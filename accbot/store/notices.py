@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from accbot.store.dialect import insert_if_absent, rows_changed
@@ -38,6 +38,22 @@ def set_notice(
     if not create:
         return False
     return insert_if_absent(session, Notice, {"key": key, "state": state, "updated_at": moment})
+
+
+# "ACC unreachable" notices: ``reachability:<backend>:<channel>`` (accbot.watcher.outage).
+REACHABILITY_PREFIX = "reachability:"
+
+
+def reachability_key(backend: str, channel_id: str) -> str:
+    return f"{REACHABILITY_PREFIX}{backend}:{channel_id}"
+
+
+def unreachable_backends(session: Session) -> set[str]:
+    """The backends whose outage was announced to some channel and not yet its end."""
+    query = select(Notice.key).where(
+        Notice.key.startswith(REACHABILITY_PREFIX, autoescape=True), Notice.state == "unreachable"
+    )
+    return {key[len(REACHABILITY_PREFIX) :].split(":", 1)[0] for key in session.scalars(query)}
 
 
 def get_notice(session: Session, key: str) -> str | None:

@@ -81,7 +81,7 @@ class BackendHealth:
 
 
 def notice_key(backend: str, channel_id: str) -> str:
-    return f"reachability:{backend}:{channel_id}"
+    return notices.reachability_key(backend, channel_id)
 
 
 class OutageNotices:

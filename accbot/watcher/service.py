@@ -69,6 +69,7 @@ class WatcherService:
             poll_seconds=self.poll_seconds,
             concurrency=services.settings.ACCBOT_ACC_CONCURRENCY,
         )
+        services.watcher_holder = self.shards.holder  # /acc status marks this replica
         self.selfwatch = SelfWatch(
             services.db,
             self.cycle.publisher,

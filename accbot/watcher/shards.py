@@ -42,7 +42,7 @@ from accbot.store.db import Database
 
 logger = logging.getLogger("accbot.watcher")
 
-SHARD_PREFIX = "watch-shard:"
+SHARD_PREFIX = lease.WATCH_SHARD_PREFIX
 LEASE_INTERVALS = 1.25
 HEARTBEAT_FRACTION = 0.25
 SINGLETON_SHARD = 0  # its holder runs the jobs that must run once across replicas

@@ -35,6 +35,7 @@ from accbot.slack.views.reply import Reply
 from accbot.slack.views.runs import render_agent, render_run_detail, render_run_list
 from accbot.slack.views.sas import render_sas_run_list
 from accbot.slack.views.schedules import render_schedule_list
+from accbot.slack.views.watcher_status import render_watcher_status
 
 Renderer = Callable[[Any, Actor], Reply]
 
@@ -51,6 +52,7 @@ RENDERERS: dict[type[r.Result], Renderer] = {
     r.ScheduleList: render_schedule_list,
     r.ServerReport: render_server,
     r.AuditList: render_audit,
+    r.WatcherStatus: render_watcher_status,
     r.ConfirmationRequired: render_confirmation,
     r.OpenModal: render_open_modal,
     r.StartForm: render_open_modal,
