@@ -13,7 +13,8 @@ GRAMMAR_COMMANDS = {
     "schedules", "schedule add", "schedule on", "schedule off", "schedule run",
     "schedule delete", "schedules on", "schedules off", "schedules delete", "paused",
     "approve", "disapprove", "request-approval", "inputs add", "inputs clear",
-    "inputs csv", "inputs disable", "server", "watch", "unwatch", "watching", "mute", "audit",
+    "inputs csv", "inputs disable", "server", "watch", "unwatch", "watching", "mute", "status",
+    "audit",
 }  # fmt: skip
 
 
