@@ -77,3 +77,35 @@ def test_configure_logging_filters_what_reaches_its_handler(monkeypatch):
     assert "grant refused for ***" in text
     assert "sas-secret-from-env-5d2c" not in text
     assert "HTTP Request" not in text  # httpx's per-request lines are kept quiet
+
+
+def test_a_watcher_job_every_second_does_not_fill_the_log_at_info():
+    """APScheduler says "Running job …" and "… executed successfully" at INFO on every
+    run; at the default level a newcomer's log must show accbot's lines, not those."""
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from accbot.logging_setup import configure_logging
+
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    quiet = {name: logging.getLogger(name).level for name in ("apscheduler", "httpx")}
+    stream = io.StringIO()
+    ran = threading.Event()
+    scheduler = BackgroundScheduler()
+    try:
+        configure_logging("INFO", handler=logging.StreamHandler(stream))
+        scheduler.add_job(ran.set, "interval", seconds=0.05, id="watch-cycle")
+        scheduler.start()
+        assert ran.wait(5)
+        scheduler.shutdown(wait=True)
+        logging.getLogger("accbot.watcher").info("cycle done: 3 agents polled")
+    finally:
+        root.handlers[:] = saved
+        root.setLevel(level)
+        for name, was in quiet.items():
+            logging.getLogger(name).setLevel(was)
+    text = stream.getvalue()
+    assert "cycle done: 3 agents polled" in text
+    assert "Running job" not in text and "executed successfully" not in text
