@@ -21,6 +21,7 @@ from accbot.http import build_asgi
 from accbot.runtime import build_services, close_services
 from accbot.slack.app import build_bolt_app, build_web_client
 from accbot.slack.sink import SlackSink
+from accbot.store.db import DatabaseUnavailable
 from accbot.watcher.service import WatcherService
 
 logger = logging.getLogger("accbot")
@@ -76,7 +77,11 @@ def _serve(settings: Settings, listener: socket.socket | None) -> None:
         settings,
         group_members=lambda group: client.usergroups_users_list(usergroup=group)["users"],
     )
-    services.db.migrate()
+    try:
+        services.db.migrate()
+    except DatabaseUnavailable as exc:
+        close_services(services)
+        raise StartupError(str(exc)) from exc
     if not services.roles.admins_configured:
         logger.warning(
             "No admins configured (ACCBOT_ADMINS): mutations that need an admin are disabled, "

@@ -184,3 +184,15 @@ def test_socket_mode_without_slack_reachable_is_one_sentence(tmp_path):
         "Could not reach Slack to open the Socket Mode connection"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_a_database_that_cannot_be_reached_is_one_sentence_without_its_password(tmp_path):
+    port = free_port()  # nothing listens there
+    url = f"postgresql://accbot:db-pass-6d1e@127.0.0.1:{port}/accbot"
+    result = run_app({**bot_env(tmp_path, PORT=str(free_port())), "DATABASE_URL": url}, tmp_path)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"The database postgresql+psycopg://accbot:***@127.0.0.1:{port}/accbot")
+    assert last.endswith("check DATABASE_URL and that the server is running.")
+    assert "Traceback" not in result.stderr
+    assert "db-pass-6d1e" not in result.stderr + result.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import socket
 import zipfile
 
 import pytest
@@ -212,6 +213,21 @@ def test_a_configuration_error_goes_to_stderr(monkeypatch, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert main(["run", SAMPLE_RUN], out=out, err=err) == 2
     assert out.getvalue() == "" and "ACC_BASE_URL" in err.getvalue()
+
+
+def test_a_database_that_cannot_be_reached_is_one_error_line(monkeypatch, tmp_path, acc):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ACC_BASE_URL", acc.url)
+    monkeypatch.setenv("ACC_API_TOKEN", "cli-token")
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://accbot:db-pass-9c2f@127.0.0.1:{port}/x")
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["audit"], out=out, err=err) == 1
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith("error: The database postgresql+psycopg://accbot:***@")
+    assert err.getvalue().count("\n") == 1 and "db-pass-9c2f" not in err.getvalue()
 
 
 # --- confirmation -----------------------------------------------------------------------

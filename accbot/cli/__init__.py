@@ -10,7 +10,7 @@ bulk commands still wait for ``--yes``, which may stand anywhere on the line.
 (cli/watcher.py). ``#name`` in ``watch`` / ``unwatch`` is looked up in Slack
 (cli/channels.py).
 
-Exit codes: 0 done; 1 ACC, SAS or the action refused or failed; 2 the command or the
+Exit codes: 0 done; 1 ACC, SAS, the database or the action refused or failed; 2 the command or the
 configuration is wrong; 3 nothing done, ``--yes`` is needed; 4 the command works only
 in Slack. Answers go to stdout, every error to stderr.
 """
@@ -46,6 +46,7 @@ from accbot.commands.model import (
 )
 from accbot.commands.parser import parse_words
 from accbot.config import ConfigError, load_settings
+from accbot.store.db import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from accbot.actions.context import Services
@@ -142,7 +143,7 @@ def main(
     except ConfigError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
-    except ChannelLookupFailed as exc:
+    except (ChannelLookupFailed, DatabaseUnavailable) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
     if type(command) in SLACK_ONLY:
@@ -156,6 +157,9 @@ def main(
     except ConfigError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
     term = Terminal(names=names or slack_names(services.settings), folder=invocation.out)
     try:
         return _run(command, actor, services, invocation, argv, term, out)
@@ -230,12 +234,16 @@ def _print(lines: list[str], out: TextIO) -> None:
 
 
 def _build_services(actor: Actor) -> Services:
-    from accbot.runtime import build_services
+    from accbot.runtime import build_services, close_services
 
     settings = load_settings().require_acc()
     services = build_services(settings)
     services.roles = RoleChecker(admins=[actor.user_id])
-    services.db.migrate()
+    try:
+        services.db.migrate()
+    except DatabaseUnavailable:
+        close_services(services)
+        raise
     return services
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -36,6 +36,12 @@ def normalize_url(url: str) -> str:
         if url.startswith(prefix):
             return _POSTGRES_DRIVER + url[len(prefix) :]
     return url
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (server down, wrong host or credentials): one
+    sentence naming it without its password, for a front end to print instead of a
+    driver's traceback."""
 
 
 class Database:
@@ -58,7 +64,21 @@ class Database:
             yield session
 
     def migrate(self) -> None:
-        """Bring the schema to the newest migration (``alembic upgrade head``); idempotent."""
+        """Bring the schema to the newest migration (``alembic upgrade head``); idempotent.
+
+        Raises DatabaseUnavailable when the database cannot be connected to: it is the
+        first thing every front end does with it, so that is where a wrong
+        ``DATABASE_URL`` shows."""
+        try:
+            self._upgrade()
+        except OperationalError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise DatabaseUnavailable(
+                f"The database {self.url.render_as_string(hide_password=True)} cannot be "
+                f"reached ({reason}): check DATABASE_URL and that the server is running."
+            ) from exc
+
+    def _upgrade(self) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
         with self.engine.begin() as connection:
