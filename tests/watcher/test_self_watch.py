@@ -8,14 +8,18 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlalchemy import delete
 
 from accbot.actions.context import Actor
 from accbot.actions.dispatch import execute
 from accbot.commands.model import AgentRef, Watch
 from accbot.store import cycles
+from accbot.store.models import WatcherCycle
 from accbot.watcher.service import WatcherService
 from tests.support.bot import ADMIN, start_bot, stop_bot
 from tests.watcher.helpers import ALERTS, OTHER, alert_key, alerts_in, notices, replies, text_of
+from tests.watcher.test_crash import run_watcher_process
+from tests.watcher.watcher_process import CRASH_EXIT
 
 PATH = "acme/self/prices"
 
@@ -159,3 +163,34 @@ def _cycle_ends(bot) -> list[cycles.CycleEnd]:
 def _gauge(metrics: str, name: str) -> float:
     [value] = [float(line.split()[1]) for line in metrics.splitlines() if line.startswith(name + " ")]
     return value
+
+
+def test_a_crash_before_the_downtime_digest_is_posted_posts_it_once_still_saying_so(
+    acc, slack, settings_env, services, watch
+):
+    """The digest is recorded with how long accbot was down: the process that posts it
+    after a crash says the same, and lists every run once."""
+    agent_id = acc.state.add_agent(PATH)["agentId"]
+    watch(PATH)
+    with services.db.session() as session:  # the first look at the agent, two hours ago
+        cycles.record_cycle_end(
+            session, "gone", 1.0, datetime.now(UTC) - timedelta(hours=2, minutes=10, seconds=5)
+        )
+    baseline = run_watcher_process(settings_env, "once", "--holder", "baseline")
+    assert baseline.returncode == 0, baseline.stderr
+    with services.db.session() as session:  # ... and nothing since
+        session.execute(delete(WatcherCycle).where(WatcherCycle.holder == "baseline"))
+    runs = [acc.state.add_run(agent_id, 5)["agentRunHistoryId"] for _ in range(2)]
+
+    crashed = run_watcher_process(
+        settings_env, "once", "--crash", "after-record", "--crash-at", "1", "--holder", "crashing"
+    )
+    assert crashed.returncode == CRASH_EXIT, crashed.stderr
+    assert slack.count("chat.postMessage") == 0
+    restarted = run_watcher_process(settings_env, "once", "--holder", "restarted")
+    assert restarted.returncode == 0, restarted.stderr
+
+    [digest] = alerts_in(slack, ALERTS)
+    assert "2 alerts while accbot was down (2h 10m)" in text_of(digest)
+    [page] = replies(slack, ALERTS, digest.ts)
+    assert all(run in text_of(page) for run in runs)
