@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from sqlalchemy.orm import Session
+
 from accbot.actions.context import Actor, Services
 from accbot.actions.errors import InvalidInput
 from accbot.actions.handler import Progress
-from accbot.actions.results import AlertAcknowledged
+from accbot.actions.results import AlertAcknowledged, DigestPageRecords
 from accbot.commands.model import Command
-from accbot.store import alerts
+from accbot.store import alerts, digests
 
 
 @dataclass(frozen=True)
@@ -47,4 +49,21 @@ def acknowledge_alert(
             by=alert.acknowledged_by or actor.user_id,
             at=alert.acknowledged_at or now,
             first=first,
+            page=_page_of(session, alert.digest_key, command.alert_key),
         )
+
+
+def _page_of(session: Session, digest_key: str | None, alert_key: str) -> DigestPageRecords | None:
+    """The reply of the alert's digest that lists it (where its button was), if any."""
+    if not digest_key:
+        return None
+    for message in digests.messages_of(session, digest_key):
+        if message.part > 0 and alert_key in (message.alert_keys or []):
+            return DigestPageRecords(
+                key=message.key,
+                ts=message.slack_ts,
+                number=message.part,
+                pages=message.parts,
+                alerts=tuple(digests.alerts_of(session, message.alert_keys)),
+            )
+    return None

@@ -369,8 +369,20 @@ def _schedules_phrase(pause: PauseView) -> str:
 
 
 @dataclass(frozen=True)
+class DigestPageRecords:
+    """One reply of a digest (``number`` of ``pages``, posted as ``ts``) and the records of
+    the alerts it lists, in order."""
+
+    key: str
+    ts: str | None
+    number: int
+    pages: int
+    alerts: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class AlertAcknowledged(Result):
-    """"Acknowledge" clicked: ``first`` when this click recorded it; otherwise ``by`` and
+    """ "Acknowledge" clicked: ``first`` when this click recorded it; otherwise ``by`` and
     ``at`` are whoever was first. ``alert`` is the alert's record (read, detached), for
     the front end to draw the alert again."""
 
@@ -378,6 +390,7 @@ class AlertAcknowledged(Result):
     by: str
     at: datetime
     first: bool
+    page: DigestPageRecords | None = None  # a digest's alert: the reply that lists it
 
     @property
     def summary(self) -> str:

@@ -87,6 +87,14 @@ def record(bot, key: str):
 def watch_and_fail(send, slack, bot, acc, *, escalate: str | None = "1m") -> object:
     """Watch the quick agent in #ops, let the watcher take its baseline, fail a run;
     the alert message as posted."""
+    watch_quick(send, slack, bot, escalate)
+    acc.state.add_run(QUICK_ID, 5)
+    wait_until(lambda: alerts_in(slack))
+    [alert] = alerts_in(slack)
+    return alert
+
+
+def watch_quick(send, slack, bot, escalate: str | None) -> None:
     option = f" --escalate {escalate} <@{ONCALL}|oncall>" if escalate else ""
     send.command(f"watch {QUICK}{option}", user=ADMIN, channel=CHANNEL)
     wait_until(
@@ -98,10 +106,6 @@ def watch_and_fail(send, slack, bot, acc, *, escalate: str | None = "1m") -> obj
             return cursors.get_cursor(session, "acc", QUICK_ID) is not None
 
     wait_until(has_cursor)
-    acc.state.add_run(QUICK_ID, 5)
-    wait_until(lambda: alerts_in(slack))
-    [alert] = alerts_in(slack)
-    return alert
 
 
 def click(send, alert, user: str):
@@ -196,6 +200,32 @@ def test_an_alert_from_another_channel_cannot_be_acknowledged_from_here(send, sl
     [answer] = slack.wait_for_response()
     assert "not one accbot knows in this channel" in answer["text"]
     assert record(bot, key_of(alert)).acknowledged_by is None
+
+
+def test_a_run_listed_in_a_digests_thread_is_acknowledged_on_its_own_line(send, slack, acc, bot):
+    watch_quick(send, slack, bot, None)
+    for _ in range(7):  # a storm: one digest, its runs listed in a reply
+        acc.state.add_run(QUICK_ID, 5)
+    wait_until(lambda: alerts_in(slack))
+    [digest] = alerts_in(slack)
+
+    def page():
+        listed = [m for m in thread_of(slack, digest) if (m.text or "").startswith("Runs 1")]
+        return listed[0] if listed else None
+
+    wait_until(page)
+    buttons = [
+        b for block in page().blocks if block["type"] == "actions" for b in block["elements"]
+    ]
+    acks = [b for b in buttons if b["text"]["text"] == "Acknowledge"]
+    assert len(acks) == 7
+    send.click(ids.ALERT_ACKNOWLEDGE, acks[2]["value"], user=OPERATOR, channel=CHANNEL,
+               message_ts=page().ts)  # fmt: skip
+    wait_until(lambda: "acknowledged by" in str(page().blocks))
+    after = page()
+    assert str(after.blocks).count(f"acknowledged by <@{OPERATOR}> at <!date^") == 1
+    assert button_labels({"blocks": after.blocks}).count("Acknowledge") == 6
+    assert record(bot, acks[2]["value"]).acknowledged_by == OPERATOR
 
 
 # --- Escalation ----------------------------------------------------------------------------

@@ -412,6 +412,22 @@ def test_no_alert_digest_or_thread_reply_makes_what_others_wrote_live(
         alert_views.render_alert(
             dataclasses.replace(alerts[0], key=note, acknowledged_by="UACTOR", acknowledged_at=NOW)
         ),
+        alert_views.render_digest_page(
+            DigestPage(
+                "k",
+                "C0ALERTS",
+                "1.0",
+                1,
+                1,
+                1,
+                (
+                    dataclasses.replace(alerts[0], key=note),
+                    dataclasses.replace(
+                        alerts[1], key=note, acknowledged_by="UACTOR", acknowledged_at=NOW
+                    ),
+                ),
+            )
+        ),
     ]
     for slack_message in messages:
         check_blocks(slack_message.text, slack_message.blocks)

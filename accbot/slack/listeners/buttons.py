@@ -17,7 +17,7 @@ from accbot.actions.context import Actor, Services
 from accbot.actions.dispatch import execute
 from accbot.actions.errors import ActionError, PermissionDenied
 from accbot.actions.pauses import ExtendPause, ResumePause
-from accbot.actions.results import AlertAcknowledged
+from accbot.actions.results import AlertAcknowledged, DigestPageRecords
 from accbot.commands import model as m
 from accbot.commands.errors import CommandError
 from accbot.commands.parser import GUID, parse
@@ -30,7 +30,8 @@ from accbot.slack.results import deliver_result
 from accbot.slack.views import alerts as alert_views
 from accbot.slack.views import format as fmt
 from accbot.slack.views.errors import explain
-from accbot.watcher.events import AlertFacts, RecoveryNote
+from accbot.watcher.events import AlertFacts, DigestPage, RecoveryNote
+from accbot.watcher.publish import DIGEST_PAGE_SIZE
 
 logger = logging.getLogger("accbot.slack")
 
@@ -203,6 +204,9 @@ def _show_acknowledged(client: WebClient, result: AlertAcknowledged) -> None:
     """The alert's own message, drawn again from its record (a second click draws it too,
     in case the first one's update was lost)."""
     alert = result.alert
+    if result.page is not None:
+        _show_page_acknowledged(client, alert.channel_id, result.page)
+        return
     if not alert.slack_ts or alert.digest_key:
         return  # a digest's alert has no message of its own
     payload = alert.payload or {}
@@ -217,3 +221,17 @@ def _show_acknowledged(client: WebClient, result: AlertAcknowledged) -> None:
         )
     except Exception:  # recorded all the same; the next click draws it again
         logger.warning("could not mark alert %s acknowledged", alert.alert_key)
+
+
+def _show_page_acknowledged(client: WebClient, channel: str, page: DigestPageRecords) -> None:
+    """The digest's reply that lists the alert, drawn again from its records."""
+    if not page.ts or page.ts == "-":
+        return
+    facts = tuple(AlertFacts.of(a) for a in page.alerts)
+    first = (page.number - 1) * DIGEST_PAGE_SIZE + 1
+    event = DigestPage(page.key, channel, "", page.number, page.pages, first, facts)
+    message = alert_views.render_digest_page(event)
+    try:
+        client.chat_update(channel=channel, ts=page.ts, text=message.text, blocks=message.blocks)
+    except Exception:  # recorded all the same; the next click draws it again
+        logger.warning("could not mark a digest's run acknowledged")

@@ -399,11 +399,20 @@ def render_digest_page(page: DigestPage) -> SlackMessage:
     title = f"Runs {first:,}–{last:,} ({page.number} of {page.pages})"
     blocks: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=title)])]
     for index, alert in enumerate(page.alerts):
-        blocks.append(SectionBlock(text=fmt.truncate(alert_line(alert), 3000)))
+        line = alert_line(alert)
+        elements = alert_buttons(alert)
+        if alert.acknowledged_by:  # on the run's own line: a block more each would not fit
+            line += (
+                f" · {ACKNOWLEDGED_ICON} acknowledged by {user(alert.acknowledged_by)} "
+                f"at {acknowledged_time(alert.acknowledged_at)}"
+            )
+        elif alert.key:
+            elements.append(acknowledge_button(alert.key))
+        blocks.append(SectionBlock(text=fmt.truncate(line, 3000)))
         blocks.append(
             ActionsBlock(
                 block_id=f"digest:{page.number}:{index}:{alert.run_id}"[:255],
-                elements=alert_buttons(alert),
+                elements=elements,
             )
         )
     return SlackMessage.of(title, blocks[:MAX_BLOCKS])
