@@ -312,7 +312,7 @@ def test_no_view_makes_what_others_wrote_live(path, note, file_name, message, li
         HomeSummary(
             roles=["operator"],
             admins_configured=False,
-            watches=[WatchLine(agent=path, channel_id="C0ALERTS", all_states=True)],
+            watches=[WatchLine(agent=path, channel_ids=("C0ALERTS",), all_states=True)],
             recent=[("UACTOR", key, message)],
             portal_url=PORTAL,
         )  # fmt: skip
