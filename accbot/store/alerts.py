@@ -283,6 +283,20 @@ def claim_escalation(session: Session, keys: Sequence[str], escalation_key: str)
     return claimed
 
 
+def skip_escalation(session: Session, keys: Sequence[str]) -> int:
+    """Alerts that are never escalated (a run that merely ended): out of the candidates
+    for good, so they do not crowd out the ones that are."""
+    if not keys:
+        return 0
+    result = session.execute(
+        update(Alert)
+        .where(Alert.alert_key.in_(list(keys)), Alert.escalation_key.is_(None))
+        .values(escalation_key=ESCALATION_GIVEN_UP, escalation_ts=ESCALATION_GIVEN_UP)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_changed(result)
+
+
 def pending_escalations(session: Session, *, limit: int = 500) -> Sequence[Alert]:
     """Alerts whose escalation reply was recorded but is not known to be posted."""
     query = (

@@ -62,13 +62,18 @@ class Escalator:
         with self.services.db.session() as session:
             candidates = alerts.escalation_candidates(session)
         groups: dict[tuple[str, str, str], list[tuple[Alert, int]]] = {}
+        never: list[str] = []
         for alert, seconds, mention in candidates:
-            if posted_at(alert) + timedelta(seconds=seconds) > now:
-                continue
             if not AlertFacts.of(alert).calls_for_action:
+                never.append(alert.alert_key)
+                continue
+            if posted_at(alert) + timedelta(seconds=seconds) > now:
                 continue
             thread = alert.thread_ts or alert.slack_ts or ""
             groups.setdefault((alert.channel_id, thread, mention), []).append((alert, seconds))
+        if never:
+            with self.services.db.session() as session:
+                alerts.skip_escalation(session, never)
         for (channel, thread, mention), members in groups.items():
             key = escalation_key(min(a.id for a, _ in members))
             with self.services.db.session() as session:

@@ -122,3 +122,22 @@ def test_an_escalation_slack_refuses_for_good_is_given_up_not_retried_for_ever(
     assert escalations(slack, alert.ts) == []
     with services.db.session() as session:
         assert alert_store.pending_escalations(session) == []
+
+
+def test_a_run_that_merely_ended_is_news_and_never_escalated(acc, slack, watcher, services, clock):
+    agent_id = acc.state.add_agent(PATH)["agentId"]
+    command = Watch(
+        AgentRef("acc", PATH), ALERTS, all_states=True,
+        escalate=Escalation(timedelta(minutes=1), ONCALL),
+    )  # fmt: skip
+    execute(command, Actor(ADMIN, ALERTS), services)
+    watcher.run_cycle()
+    acc.state.add_run(agent_id, 4)  # succeeded: alerted with --all
+    watcher.run_cycle()
+    [alert] = alerts_in(slack, ALERTS)
+    clock.advance(minutes=5)
+    watcher.run_cycle()
+    watcher.run_cycle()
+    assert escalations(slack, alert.ts) == []
+    with services.db.session() as session:
+        assert alert_store.escalation_candidates(session) == []  # out for good
