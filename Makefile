@@ -33,6 +33,7 @@ test: $(STAMP_DEV) postgres
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check accbot tests app.py benchmarks
+	$(BIN)/ruff format --check accbot tests app.py benchmarks
 
 format: $(STAMP_DEV)
 	$(BIN)/ruff format accbot tests app.py benchmarks
