@@ -35,17 +35,23 @@ def command_arguments(command: Any) -> dict[str, Any]:
     """The command's fields as JSON-able values, for the audit table."""
     if not dataclasses.is_dataclass(command):
         return {}
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(command):
-        value = getattr(command, f.name)
-        if dataclasses.is_dataclass(value):
-            value = dataclasses.asdict(value)
-        elif hasattr(value, "total_seconds"):
-            value = value.total_seconds()
-        elif not isinstance(value, str | int | float | bool | list | dict | type(None)):
-            value = str(value)
-        out[f.name] = value
-    return out
+    return {f.name: _jsonable(getattr(command, f.name)) for f in dataclasses.fields(command)}
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as JSON can hold it, nested values too (``--escalate 30m`` is a
+    dataclass holding a timedelta): durations in seconds, anything else unknown as text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "total_seconds"):
+        return value.total_seconds()
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    return str(value)
 
 
 def is_mutating(command: Any) -> bool:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from accbot.acc.errors import NotFound
 from accbot.actions.context import Actor
-from accbot.actions.dispatch import execute
+from accbot.actions.dispatch import command_arguments, execute
 from accbot.actions.errors import PermissionDenied
 from accbot.actions.roles import RoleChecker
+from accbot.commands import parse
 from accbot.commands.model import RestartRun, ShowRun
 from accbot.config import load_settings
 from accbot.runtime import build_services, close_services
 from accbot.simulator.server import SimulatorServer
 from accbot.store import audit
+from tests.commands.test_design_grammar import EXAMPLES
 
 SAMPLE_RUN = "9040f86d-bbc1-4038-9868-501145cc2370"
 MISSING_RUN = "00000000-0000-0000-0000-000000000001"
@@ -73,3 +77,14 @@ def test_a_change_that_acc_refuses_is_audited_as_an_error(services):
         execute(RestartRun(run_id=MISSING_RUN), Actor("UOP"), services)
     [(_, action, result, _)] = audit_rows(services)
     assert (action, result) == ("restart", "error")
+
+
+def every_example() -> list[str]:
+    return [text for forms in EXAMPLES.values() for text in forms]
+
+
+@pytest.mark.parametrize("text", every_example())
+def test_every_commands_audit_arguments_are_json_the_audit_table_can_store(text):
+    """A value JSON cannot hold (a duration inside ``--escalate``) lost the audit entry."""
+    arguments = command_arguments(parse(text))
+    assert json.loads(json.dumps(arguments)) == arguments

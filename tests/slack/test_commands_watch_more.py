@@ -57,6 +57,15 @@ def test_a_watch_stores_its_quality_options_and_escalation_and_lists_them(send, 
     assert "unacknowledged after 30m, <!subteam^S0ONCALL1> is told" in listed
 
 
+def test_a_watch_with_an_escalation_is_audited_with_its_options(send, slack, bot):
+    send.command(f"watch {QUICK} --drop 50 --escalate 30m {ONCALL}", user=ADMIN, channel="COPS")
+    slack.wait_for("chat.postMessage")
+    [(user, action, result, arguments, _)] = audit_rows(bot)
+    assert (user, action, result) == (ADMIN, "watch", "ok")
+    assert arguments["escalate"] == {"after": 1800.0, "target_id": "S0ONCALL1"}
+    assert arguments["drop_percent"] == 50
+
+
 def test_watching_again_with_other_options_replaces_them(send, slack, bot):
     send.command(f"watch {QUICK} --empty", user=ADMIN, channel="COPS")
     slack.wait_for("chat.postMessage")
