@@ -18,6 +18,8 @@ from accbot.config import Settings
 
 # Slack channel names: lowercase letters, digits, hyphens, underscores and periods.
 CHANNEL_NAME = re.compile(r"^#([^\s#<>@]{1,80})$")
+# ``#C0123ABCD``: an ID with a '#' in front (names have no capitals), taken as the ID.
+CHANNEL_ID = re.compile(r"^#([CGD][A-Z0-9]{6,})$")
 COMMANDS_WITH_CHANNELS = frozenset({"watch", "unwatch"})
 PAGE_SIZE = 200
 MAX_PAGES = 100  # 20,000 channels: far more than a workspace the bot is in
@@ -45,6 +47,10 @@ def resolve_channel_names(
     resolved = [words[0]]
     found: list[ChannelFinder | None] = []
     for word in words[1:]:
+        given_id = CHANNEL_ID.match(word)
+        if given_id is not None:
+            resolved.append(given_id.group(1))
+            continue
         match = CHANNEL_NAME.match(word)
         if match is None:
             resolved.append(word)

@@ -93,3 +93,15 @@ def test_ids_need_no_lookup_and_other_commands_keep_their_words():
     ]  # fmt: skip
     words = ["start", QUICK, "tag=#alerts", "#x"]
     assert resolve_channel_names(words, lambda: never) == words
+
+
+def test_an_id_typed_with_a_hash_is_the_id_without_a_lookup():
+    """Channel names have no capitals, so ``#C0123ABCD`` can only be the ID itself."""
+
+    def never(_: str) -> str | None:
+        raise AssertionError("looked up")
+
+    assert resolve_channel_names(["unwatch", QUICK, "#C0123ABCD"], lambda: None) == [
+        "unwatch", QUICK, "C0123ABCD",
+    ]  # fmt: skip
+    assert resolve_channel_names(["watch", QUICK, "#G0123ABCD"], lambda: never)[-1] == "G0123ABCD"
