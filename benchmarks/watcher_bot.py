@@ -26,7 +26,10 @@ from pathlib import Path
 from accbot.config import load_settings
 from accbot.runtime import build_services, close_services
 from accbot.slack.app import build_bolt_app, build_web_client
+from accbot.slack.pause_notices import SlackPauseSink
+from accbot.slack.sink import SlackSink
 from accbot.watcher.cycle import CycleReport
+from accbot.watcher.pauses import PauseKeeper
 from accbot.watcher.service import WatcherService
 
 
@@ -109,7 +112,10 @@ def main() -> int:
     services.db.migrate()
     client = build_web_client(settings)
     bolt = build_bolt_app(services, client)  # held as the bot holds it: its memory counts
-    watcher = WatcherService(services, client, holder_id=holder)
+    watcher = WatcherService(services, SlackSink(client), holder_id=holder)
+    # The bot's singleton: paused schedules turned back on (shard 0's holder runs it).
+    keeper = PauseKeeper(services, SlackPauseSink(client, settings.ACCBOT_ALERT_CHANNEL))
+    watcher.add_singleton(keeper.run)
     try:
         return cycles(watcher) if mode == "cycles" else serve(watcher)
     finally:
