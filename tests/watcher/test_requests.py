@@ -241,10 +241,10 @@ def test_a_cycle_with_news_writes_only_for_the_agent_that_has_it(acc, services, 
     with _Statements(services.db.engine) as statements:
         watcher.cycle.run()
 
-    # one agent's cursor: created if absent (a no-op insert), then moved forward; and the
-    # new success's data count, remembered for --drop watches
-    assert len(statements.writes) == 3
-    assert sum("run_cursors" in statement for statement in statements.writes) == 2
+    # one agent's cursor: created if absent (a no-op insert), moved forward and given its
+    # last run; and the new success's data count, remembered for --drop watches
+    assert len(statements.writes) == 4
+    assert sum("run_cursors" in statement for statement in statements.writes) == 3
     assert sum("run_data_counts" in statement for statement in statements.writes) == 1
 
 
