@@ -14,6 +14,8 @@ sink.py      the Sink protocol (post, find a keyed post again) and its pace
 publish.py   recorded events -> the sink: per-channel queues and pace, digests, exactly once
 outage.py    backoff while a backend is down; "unreachable" / "reachable again" once
 shards.py    watches split by agent into shards; each replica leases a fair share
+selfwatch.py the watcher about itself: cycle ends stored and exported, "behind" and
+             "caught up" said once, the first cycle after downtime as one digest
 cycle.py     one cycle: load, poll, record, announce, publish
 service.py   the APScheduler jobs that run cycles and keep the shard leases
 
