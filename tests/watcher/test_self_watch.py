@@ -161,7 +161,9 @@ def _cycle_ends(bot) -> list[cycles.CycleEnd]:
 
 
 def _gauge(metrics: str, name: str) -> float:
-    [value] = [float(line.split()[1]) for line in metrics.splitlines() if line.startswith(name + " ")]
+    [value] = [
+        float(line.split()[1]) for line in metrics.splitlines() if line.startswith(name + " ")
+    ]
     return value
 
 

@@ -135,9 +135,7 @@ def test_an_acc_outage_and_a_stuck_replica_show(acc, slack, replicas, clock):
     assert "The watcher is behind" in view and "ACC unreachable" in view
 
 
-def test_status_before_any_watcher_ran_says_so_in_slack_and_in_the_terminal(
-    services, monkeypatch
-):
+def test_status_before_any_watcher_ran_says_so_in_slack_and_in_the_terminal(services, monkeypatch):
     status = status_of_services(services)
     assert status.replicas == () and status.pending == {}
     assert "No watcher cycle has ended yet." in str(
