@@ -167,3 +167,44 @@ def test_a_decided_request_leaves_the_approvers_list(dashboard, send, slack):
         "*Waiting for approval*\nNo request is waiting."
     )
     assert approval_buttons(view) == []
+
+
+def click_on_home(send, action_id: str, value: str, user: str):
+    """A button pressed on the Home tab: Slack sends the view, no channel, no response_url."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0TEST", "domain": "example"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+        "api_app_id": "A0ACCBOT",
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "view": {"id": "V0HOME", "type": "home", "blocks": []},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                     "text": {"type": "plain_text", "text": "Approve"}, "action_ts": "1"}],
+    }  # fmt: skip
+    return send.post_form({"payload": json.dumps(payload)})
+
+
+def test_approving_from_the_home_decides_in_acc_and_redraws_the_home(dashboard, send, slack):
+    view = open_home(send, slack, APPROVER)
+    [(_, action, request_id), _] = approval_buttons(view)
+    assert click_on_home(send, action, request_id, APPROVER).status_code == 200
+    [opened] = slack.wait_for("views.open")
+    form = opened.params["view"]
+    assert form["callback_id"] == ids.APPROVAL_MODAL
+
+    published = slack.count("views.publish")
+    values = {"approval_message": {"message": {"type": "plain_text_input", "value": "looks good"}}}
+    send.view_submission(
+        ids.APPROVAL_MODAL, values, user=APPROVER, private_metadata=form["private_metadata"]
+    )
+    redrawn = slack.wait_for("views.publish", count=published + 1)[-1]
+    assert redrawn.params["user_id"] == APPROVER
+    assert section(redrawn.params["view"], "*Waiting for approval*") == (
+        "*Waiting for approval*\nNo request is waiting."
+    )
+    from accbot.store import approvals
+
+    with dashboard.services.db.session() as session:
+        assert approvals.get_request(session, int(request_id)).state == "approved"

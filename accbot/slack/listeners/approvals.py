@@ -29,6 +29,7 @@ from accbot.actions.dispatch import execute
 from accbot.metrics import ERRORS, SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import tell
+from accbot.slack.listeners.home import publish_home
 from accbot.slack.results import deliver_result
 from accbot.slack.views import approvals as views
 from accbot.slack.views.errors import explain
@@ -88,6 +89,7 @@ def register(app: App, services: Services) -> None:
             channel_id=request.channel_id,
             response_url=body.get("response_url"),
             request_id=request.id,
+            from_home=(body.get("view") or {}).get("type") == "home",
         )
         modal = views.decision_modal(
             target,
@@ -165,6 +167,8 @@ def register(app: App, services: Services) -> None:
             tell(actor, text, client=client, respond=respond)
             return
         deliver_result(result, actor, services, client=client, respond=respond)
+        if target.from_home:
+            publish_home(client, services, actor.user_id)  # the request leaves its list
 
     for action_id in (ids.APPROVAL_APPROVE, ids.APPROVAL_DISAPPROVE):
         app.action(action_id)(click_on_card)

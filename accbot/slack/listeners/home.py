@@ -1,4 +1,5 @@
-"""App Home: what accbot is watching, recent activity, and how to start."""
+"""App Home: the dashboard, drawn when the tab is opened (and again after a decision
+taken from it)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,16 @@ logger = logging.getLogger("accbot.slack")
 
 def register(app: App, services: Services) -> None:
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+    def home_opened(event: dict[str, Any], client: WebClient) -> None:
         SLACK_REQUESTS.labels(kind="event").inc()
         if event.get("tab") not in (None, "home"):
             return
-        try:
-            view = home_view(home_summary(services, event["user"]))
-            client.views_publish(user_id=event["user"], view=view)
-        except Exception:
-            logger.exception("could not publish the App Home for %s", event.get("user"))
+        publish_home(client, services, event["user"])
+
+
+def publish_home(client: WebClient, services: Services, user_id: str) -> None:
+    """Draw ``user_id``'s Home tab from what is stored now; a failure is only logged."""
+    try:
+        client.views_publish(user_id=user_id, view=home_view(home_summary(services, user_id)))
+    except Exception:
+        logger.exception("could not publish the App Home for %s", user_id)

@@ -199,9 +199,14 @@ class DecisionTarget:
     response_url: str | None = None
     request_id: int | None = None
     agent_path: str | None = None
+    # Clicked on the App Home: once decided, the approver's Home is drawn again.
+    from_home: bool = False
 
     def dumps(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v is not None})
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        if not self.from_home:
+            del data["from_home"]
+        return json.dumps(data)
 
     @classmethod
     def loads(cls, text: str) -> DecisionTarget:
@@ -213,6 +218,7 @@ class DecisionTarget:
             response_url=data.get("response_url"),
             request_id=int(request_id) if request_id is not None else None,
             agent_path=data.get("agent_path"),
+            from_home=bool(data.get("from_home")),
         )
 
 
