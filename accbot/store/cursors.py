@@ -87,8 +87,10 @@ def advance_cursor(
     *,
     last_seen_start: datetime | None = None,
     now: datetime | None = None,
+    last_run: dict[str, Any] | None = None,
 ) -> RunCursor:
-    """Add newly seen keys (newest first, bounded) and move the start watermark forward only."""
+    """Add newly seen keys (newest first, bounded) and move the start watermark forward only;
+    ``last_run``, when given, replaces the newest run kept (in the same UPDATE)."""
     # Already loaded in this session (the usual case): no statement to find it again.
     cursor = session.get(RunCursor, (kind, agent_id))
     if cursor is None:
@@ -99,19 +101,11 @@ def advance_cursor(
         cursor.last_seen_start is None or last_seen_start > cursor.last_seen_start
     ):
         cursor.last_seen_start = last_seen_start
+    if last_run is not None and cursor.last_run != last_run:
+        cursor.last_run = last_run
     cursor.updated_at = now or utcnow()
     session.flush()
     return cursor
-
-
-def note_last_run(
-    session: Session, kind: str, agent_id: str, last_run: dict[str, Any] | None
-) -> None:
-    """Keep the agent's newest run (plain JSON) on its cursor; written only when it changed."""
-    cursor = session.get(RunCursor, (kind, agent_id))
-    if cursor is not None and last_run is not None and cursor.last_run != last_run:
-        cursor.last_run = last_run
-        session.flush()
 
 
 def last_runs_of(

@@ -91,13 +91,11 @@ def record(
             if _reserve_quality(session, quality, portal_url=portal_url, now=now):
                 outcome.reserved.append(quality.key)
     if added or created:
-        cursors.advance_cursor(
-            session, agent.kind, agent.agent_id, added, last_seen_start=newest, now=now
-        )
         last = latest_run(histories)
-        cursors.note_last_run(
-            session, agent.kind, agent.agent_id, last.payload() if last else None
-        )
+        cursors.advance_cursor(
+            session, agent.kind, agent.agent_id, added, last_seen_start=newest, now=now,
+            last_run=last.payload() if last else None,
+        )  # fmt: skip
     return outcome
 
 

@@ -39,11 +39,11 @@ def start_cursor(services: Services, kind: str, agent_id: str) -> bool:
     with services.db.session() as session:
         _, created = cursors.ensure_cursor(session, kind, agent_id, now=now)
         if created:
-            cursors.advance_cursor(
-                session, kind, agent_id, seen, last_seen_start=max(starts, default=None), now=now
-            )
             last = latest_run(histories)
-            cursors.note_last_run(session, kind, agent_id, last.payload() if last else None)
+            cursors.advance_cursor(
+                session, kind, agent_id, seen, last_seen_start=max(starts, default=None),
+                now=now, last_run=last.payload() if last else None,
+            )  # fmt: skip
             _remember_data_counts(session, histories)
     return created
 

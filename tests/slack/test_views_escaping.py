@@ -23,7 +23,7 @@ from accbot.actions.approvals.cards import ApprovalCard, ApprovalDecision, Reque
 from accbot.actions.approvals.refusals import AlreadyDecided
 from accbot.actions.context import Actor
 from accbot.actions.errors import InvalidInput
-from accbot.actions.home import HomeSummary, WatchLine
+from accbot.actions.home import HomeSummary, MuteLine, WatcherHealth, WatchLine
 from accbot.actions.phrases import ChannelRef, Code, Moment, UserRef, pairs, say
 from accbot.commands.errors import CommandError
 from accbot.sas.models import BotHistoryItem, Link
@@ -56,6 +56,7 @@ from accbot.watcher.events import (
 )
 from accbot.watcher.quality import DROP, EMPTY, QualityFinding
 from accbot.watcher.server_health import OVER_THRESHOLD, UNREACHABLE, ServerFacts
+from accbot.watching.latest import LastRun
 from accbot.watching.observation import LogExcerpt, Observation
 from accbot.watching.sas import SasRun
 
@@ -312,9 +313,21 @@ def test_no_view_makes_what_others_wrote_live(path, note, file_name, message, li
         HomeSummary(
             roles=["operator"],
             admins_configured=False,
-            watches=[WatchLine(agent=path, channel_ids=("C0ALERTS",), all_states=True)],
+            watches=[
+                WatchLine(agent=path, channel_ids=("C0ALERTS",), all_states=True,
+                          last=LastRun(run_id=key, status=message, is_failure=True, at=NOW)),
+                WatchLine(agent=note, channel_ids=("C0ALERTS", "C0OPS"), all_states=False),
+            ],
             recent=[("UACTOR", key, message)],
             portal_url=PORTAL,
+            mutes=[MuteLine(agent=path, until=NOW)],
+            pauses=[
+                r.PauseView(1, [key], None, "C0OPS", "UACTOR", NOW, NOW),
+                r.PauseView(2, [key, note], path, "C0OPS", note, NOW, NOW),
+            ],
+            approvals=[RequestView(7, path, "a1", "UACTOR", "C0OPS", "pending", note=note,
+                                   created_at=NOW)],
+            watcher=WatcherHealth("behind", 60, NOW, 1.5, 3, 4, 8),
         )  # fmt: skip
     )
     for text in texts_of(home["blocks"]):
