@@ -241,10 +241,11 @@ def test_a_cycle_with_news_writes_only_for_the_agent_that_has_it(acc, services, 
     with _Statements(services.db.engine) as statements:
         watcher.cycle.run()
 
-    # one agent's cursor: created if absent (a no-op insert), moved forward and given its
-    # last run; and the new success's data count, remembered for --drop watches
-    assert len(statements.writes) == 4
-    assert sum("run_cursors" in statement for statement in statements.writes) == 3
+    # one agent's cursor: created if absent (a no-op insert), then moved forward and given
+    # its last run in one UPDATE; and the new success's data count, for --drop watches
+    assert len(statements.writes) == 3
+    assert sum("run_cursors" in statement for statement in statements.writes) == 2
+    assert sum("last_run" in statement for statement in statements.writes) == 1
     assert sum("run_data_counts" in statement for statement in statements.writes) == 1
 
 
