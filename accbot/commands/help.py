@@ -143,7 +143,9 @@ COMMANDS: dict[str, CommandHelp] = {
            f"watch {_P} #alerts --empty --drop 50 --escalate 30m @oncall"),
         _h("unwatch", "watching", "<agentPath | sas:<agentId> | server:<name>> [#channel]",
            "Stop alerting a channel about an agent or a server.", f"unwatch {_P} #alerts"),
-        _h("watching", "watching", "", "List the watched agents and their channels.",
+        _h("watching", "watching", "", "List the watched agents and their channels. The bot's Home tab shows the "
+           "same as a dashboard: each watched agent's last status (failing first), mutes "
+           "and pauses with their end times, approvals waiting, and the watcher's health.",
            "watching"),
         _h("mute", "watching", "<agentPath | sas:<agentId>> <duration>",
            "Silence an agent's alerts for a while (30m, 2h, 1d, 1h30m; at most 7d).",
