@@ -30,13 +30,22 @@ from tests.watcher.helpers import ALERTS
 
 
 class Clock:
-    """The services' clock: real UTC time, moved forward on demand."""
+    """The services' clock: real UTC time, moved forward on demand.
+
+    ``freeze()`` stops it where it is, so only ``advance()`` moves it: for tests whose
+    point is how long a lease lasts, which must not depend on how slowly a loaded machine
+    runs the cycles in between.
+    """
 
     def __init__(self) -> None:
         self.offset = timedelta(0)
+        self.frozen_at: datetime | None = None
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return (self.frozen_at or datetime.now(UTC)) + self.offset
+
+    def freeze(self) -> None:
+        self.frozen_at = datetime.now(UTC)
 
     def advance(self, **delta: float) -> None:
         self.offset += timedelta(**delta)
