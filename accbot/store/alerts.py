@@ -261,10 +261,13 @@ def escalation_candidates(session: Session, *, limit: int = 1000) -> list[tuple[
     return [(alert, int(seconds), str(to)) for alert, seconds, to in session.execute(query)]
 
 
-def claim_escalation(session: Session, keys: Sequence[str], escalation_key: str) -> list[str]:
+def claim_escalation(
+    session: Session, keys: Sequence[str], escalation_key: str, now: datetime | None = None
+) -> list[str]:
     """Record the escalation reply ``escalation_key`` for those of ``keys`` still
     unacknowledged, unrecovered and unescalated; the keys claimed (each at most once,
     whoever else tries)."""
+    claimed_at = now or utcnow()
     claimed = []
     for key in keys:
         result = session.execute(
@@ -275,7 +278,7 @@ def claim_escalation(session: Session, keys: Sequence[str], escalation_key: str)
                 Alert.acknowledged_at.is_(None),
                 Alert.recovered_at.is_(None),
             )
-            .values(escalation_key=escalation_key)
+            .values(escalation_key=escalation_key, escalation_claimed_at=claimed_at)
             .execution_options(synchronize_session="fetch")
         )
         if rows_changed(result) == 1:
@@ -297,11 +300,22 @@ def skip_escalation(session: Session, keys: Sequence[str]) -> int:
     return rows_changed(result)
 
 
-def pending_escalations(session: Session, *, limit: int = 500) -> Sequence[Alert]:
-    """Alerts whose escalation reply was recorded but is not known to be posted."""
+def pending_escalations(
+    session: Session, *, claimed_before: datetime | None = None, limit: int = 500
+) -> Sequence[Alert]:
+    """Alerts whose escalation reply was recorded (before ``claimed_before``, when given)
+    but is not known to be posted."""
+    conditions = [Alert.escalation_key.is_not(None), Alert.escalation_ts.is_(None)]
+    if claimed_before is not None:
+        conditions.append(
+            or_(
+                Alert.escalation_claimed_at.is_(None),
+                Alert.escalation_claimed_at < claimed_before,
+            )
+        )
     query = (
         select(Alert)
-        .where(Alert.escalation_key.is_not(None), Alert.escalation_ts.is_(None))
+        .where(*conditions)
         .order_by(Alert.id)
         .limit(limit)
     )

@@ -182,6 +182,9 @@ class Alert(Base):
     # posted (so never twice); escalation_ts is the reply's ts once it is out.
     escalation_key: Mapped[str | None] = mapped_column(String(128))
     escalation_ts: Mapped[str | None] = mapped_column(String(SLACK_TS))
+    # When the reply was recorded: another replica's claim is left to it for a while,
+    # since its post may still be on its way.
+    escalation_claimed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

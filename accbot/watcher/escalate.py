@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger("accbot.watcher")
 
 
+# How long another replica's fresh escalation claim is left to it, in poll intervals.
+CLAIM_GRACE_INTERVALS = 2
+
+
 def escalation_key(first_alert_id: int) -> str:
     return f"{alerts.ESCALATION_PREFIX}{first_alert_id}"
 
@@ -78,7 +82,9 @@ class Escalator:
             key = escalation_key(min(a.id for a, _ in members))
             with self.services.db.session() as session:
                 claimed = set(
-                    alerts.claim_escalation(session, [a.alert_key for a, _ in members], key)
+                    alerts.claim_escalation(
+                        session, [a.alert_key for a, _ in members], key, now=now
+                    )
                 )
             if not claimed:
                 continue
@@ -118,9 +124,17 @@ class Escalator:
 
     def _reconcile(self) -> None:
         """Escalations recorded but not known to be posted: looked for in their thread by
-        key first, posted only when they are not there."""
+        key first, posted only when they are not there.
+
+        A claim younger than ``CLAIM_GRACE_INTERVALS`` intervals is left alone: the replica
+        that made it (this one, or one that held the singleton a moment ago) may still be
+        posting it, and looking in the thread before its post lands would post it twice."""
+        poll_seconds = self.services.settings.ACCBOT_POLL_SECONDS
+        claimed_before = self.services.clock() - timedelta(
+            seconds=CLAIM_GRACE_INTERVALS * poll_seconds
+        )
         with self.services.db.session() as session:
-            pending = list(alerts.pending_escalations(session))
+            pending = list(alerts.pending_escalations(session, claimed_before=claimed_before))
         by_key: dict[str, list[Alert]] = {}
         for alert in pending:
             by_key.setdefault(str(alert.escalation_key), []).append(alert)
