@@ -1,7 +1,7 @@
 """Run the benchmarks and print one Markdown table per benchmark.
 
-    python -m benchmarks            # all
-    python -m benchmarks ack        # those whose name contains "ack"
+python -m benchmarks            # all
+python -m benchmarks ack        # those whose name contains "ack"
 """
 
 from __future__ import annotations

@@ -47,8 +47,14 @@ def measure(agents: int, acc_latency: float) -> dict:
                 agent = state.add_agent(f"bench/agents/a{i:04d}")
                 ids.append(agent["agentId"])
                 state.add_run(agent["agentId"], 4)
-                execute(Watch(agent=AgentRef("acc", f"bench/agents/a{i:04d}"), channel_id=CHANNEL), Actor(ADMIN, CHANNEL), services)
-            watcher = WatcherService(services, SlackSink(build_web_client(settings)), poll_seconds=60)
+                execute(
+                    Watch(agent=AgentRef("acc", f"bench/agents/a{i:04d}"), channel_id=CHANNEL),
+                    Actor(ADMIN, CHANNEL),
+                    services,
+                )
+            watcher = WatcherService(
+                services, SlackSink(build_web_client(settings)), poll_seconds=60
+            )
             watcher.run_cycle()  # first cycle: baselines
             state.latency = acc_latency
             started = time.perf_counter()

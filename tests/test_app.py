@@ -180,8 +180,10 @@ def test_socket_mode_without_slack_reachable_is_one_sentence(tmp_path):
         bot_env(tmp_path, SLACK_APP_TOKEN="xapp-1-app-test", SLACK_API_URL=unreachable), tmp_path
     )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "Could not reach Slack to open the Socket Mode connection"
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Could not reach Slack to open the Socket Mode connection")
     )
     assert "Traceback" not in result.stderr
 

@@ -62,10 +62,18 @@ def test_socket_mode_does_not_need_the_signing_secret(monkeypatch):
 def test_tokens_never_appear_when_settings_are_printed(monkeypatch):
     for name, value in REQUIRED.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ACCBOT_SERVERS", '[{"name": "se1", "ip": "10.0.0.5", "port": 8004, "key": "server-key-secret"}]')
+    monkeypatch.setenv(
+        "ACCBOT_SERVERS",
+        '[{"name": "se1", "ip": "10.0.0.5", "port": 8004, "key": "server-key-secret"}]',
+    )
     settings = load_settings()
     shown = repr(settings) + str(settings) + repr(settings.ACCBOT_SERVERS)
-    for secret in ("xoxb-fake_config", "signing-config-test", "acc-config-token", "server-key-secret"):
+    for secret in (
+        "xoxb-fake_config",
+        "signing-config-test",
+        "acc-config-token",
+        "server-key-secret",
+    ):
         assert secret not in shown
     assert settings.ACCBOT_SERVERS[0].key.get_secret_value() == "server-key-secret"
 

@@ -15,8 +15,12 @@ LATEST_RUNS = 5
 def show_agent(command: ShowAgent, actor: Actor, services: Services) -> AgentOverview:
     if command.agent.is_sas:
         raise InvalidInput(
-            say(Code("/acc agent"), " shows ACC agents; for a SAS agent use ",
-                Code("/acc runs sas:<agentId>"), ".")  # fmt: skip
+            say(
+                Code("/acc agent"),
+                " shows ACC agents; for a SAS agent use ",
+                Code("/acc runs sas:<agentId>"),
+                ".",
+            )  # fmt: skip
         )
     agent = services.acc.get_agent(command.agent.ref)
     runs = services.acc.get_run_history(agent.agent_id, count=LATEST_RUNS)

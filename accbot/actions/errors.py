@@ -1,10 +1,10 @@
 """Errors the actions raise for the front ends to explain; backend errors pass through.
 
-    ActionError                 base: a refusal or problem a person should read
-    ├── Refused                 not done on purpose (audited "refused", not "error")
-    │   └── PermissionDenied    the person lacks the role the action needs
-    ├── InvalidInput            the request cannot be carried out as asked
-    └── NotConfigured           the bot lacks configuration for this (SAS, servers…)
+ActionError                 base: a refusal or problem a person should read
+├── Refused                 not done on purpose (audited "refused", not "error")
+│   └── PermissionDenied    the person lacks the role the action needs
+├── InvalidInput            the request cannot be carried out as asked
+└── NotConfigured           the bot lacks configuration for this (SAS, servers…)
 """
 
 from __future__ import annotations

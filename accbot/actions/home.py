@@ -100,9 +100,7 @@ def home_summary(services: Services, user_id: str) -> HomeSummary:
             if Role.APPROVER in held
             else None
         )
-        recent = [
-            (e.user_id, e.action, e.result) for e in audit.recent(session, RECENT_CHANGES)
-        ]
+        recent = [(e.user_id, e.action, e.result) for e in audit.recent(session, RECENT_CHANGES)]
     return HomeSummary(
         roles=roles,
         admins_configured=services.roles.admins_configured,

@@ -85,7 +85,9 @@ def upload_inputs(
         input_files.remember(session, command.agent_id, stored_names(command.files), actor.user_id)
     return Mutation(
         summary=say(
-            "uploaded input files ", ", ".join(command.files.names), " to agent ",
+            "uploaded input files ",
+            ", ".join(command.files.names),
+            " to agent ",
             Code(command.agent_path),
         ),  # fmt: skip
         portal_url=services.acc_link(),
@@ -145,5 +147,7 @@ def stored_names(files: InputFiles) -> list[str]:
             entries = zips.list_files(data)
         except zips.BadArchive:
             continue
-        names.extend(e.name.rsplit("/", 1)[-1] for e in entries if e.name.lower().endswith((".csv", ".txt")))
+        names.extend(
+            e.name.rsplit("/", 1)[-1] for e in entries if e.name.lower().endswith((".csv", ".txt"))
+        )
     return names

@@ -39,8 +39,11 @@ def start_job(
     )
     return Mutation(
         summary=say(
-            f"started job run #{started.job_run_id} of ", Code(command.agent_path),
-            " (job run ID ", Code(started.job_history_id), ")",
+            f"started job run #{started.job_run_id} of ",
+            Code(command.agent_path),
+            " (job run ID ",
+            Code(started.job_history_id),
+            ")",
         ),
         detail=say("Input parameters: ", pairs(command.params)) if command.params else None,
         portal_url=services.acc_link(),

@@ -68,7 +68,9 @@ def restart_run(
     services.acc.restart_run(command.run_id)
     return Mutation(
         summary=say(
-            "restarted run ", Code(run.run_history_id), " of agent ",
+            "restarted run ",
+            Code(run.run_history_id),
+            " of agent ",
             Code(agent_label(services, run.agent_id)),
         ),  # fmt: skip
         run=run,
@@ -89,8 +91,11 @@ def retry_run(
     services.acc.retry_run(command.run_id, method)
     return Mutation(
         summary=say(
-            "retried run ", Code(run.run_history_id), " of agent ",
-            Code(agent_label(services, run.agent_id)), f" ({method.value})",
+            "retried run ",
+            Code(run.run_history_id),
+            " of agent ",
+            Code(agent_label(services, run.agent_id)),
+            f" ({method.value})",
         ),  # fmt: skip
         run=run,
         portal_url=services.acc_link(),
@@ -208,7 +213,11 @@ def start_agent(
         agent_path=command.agent_path,
         run_ids=started.run_ids,
         summary=say(
-            "run ", Code(started.run_ids[0]), " of ", Code(command.agent_path), f" {verb}",
+            "run ",
+            Code(started.run_ids[0]),
+            " of ",
+            Code(command.agent_path),
+            f" {verb}",
             f" {command.wait_seconds}s" if timed_out else f" {outcome.status.label}",
         ),  # fmt: skip
         outcome=outcome,

@@ -26,7 +26,6 @@ MAX_SCANNED_RUNS = 500
 FAILED_SCAN_PAGE_SIZE = 50
 
 
-
 def require_sas(services: Services) -> SasClient:
     """The SAS client, or a NotConfigured error that names the variables to set."""
     if services.sas is None:

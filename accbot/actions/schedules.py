@@ -114,7 +114,11 @@ def add_schedule(
         detail += say(" · input parameters ", pairs(command.params))
     return Mutation(
         summary=say(
-            "added a schedule to ", Code(command.agent_path), ": ", Code(command.cron), " — ",
+            "added a schedule to ",
+            Code(command.agent_path),
+            ": ",
+            Code(command.cron),
+            " — ",
             description,
         ),  # fmt: skip
         detail=detail,
@@ -173,7 +177,8 @@ def bulk_schedule_action(
     if command.action in CONFIRMED_BULK_ACTIONS and not confirmed:
         return ConfirmationRequired(
             prompt=say(
-                f"This will {verb} {_count(len(changing))} of ", Code(path),
+                f"This will {verb} {_count(len(changing))} of ",
+                Code(path),
                 " for good." if command.action == "delete" else ".",
             ),  # fmt: skip
             command_text=bulk_command_text(command.action, path),

@@ -40,7 +40,9 @@ def watch_server(
         )
     if not added:
         return Notice(
-            text=say(Code(f"server:{server.name}"), " is already watched in ", ChannelRef(channel), ".")
+            text=say(
+                Code(f"server:{server.name}"), " is already watched in ", ChannelRef(channel), "."
+            )
         )
     return AnnouncedNotice(
         text=say("started watching ", Code(f"server:{server.name}"), " in ", ChannelRef(channel),
@@ -77,7 +79,9 @@ def unwatch_server(
                 )  # fmt: skip
             found = here
         if not found:  # the typed name is not echoed: it is the user's text, not a server's
-            where = say(ChannelRef(command.channel_id)) if command.channel_id else say("any channel")
+            where = (
+                say(ChannelRef(command.channel_id)) if command.channel_id else say("any channel")
+            )
             raise InvalidInput(
                 say("No server of that name is watched in ", where, ". ", Code("/acc watching"),
                     " lists the watches.")

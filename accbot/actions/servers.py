@@ -33,8 +33,11 @@ def server_health(command: ServerHealth, actor: Actor, services: Services) -> Se
 def find_server(servers: list[ServerConfig], name: str) -> ServerConfig:
     if not servers:
         raise NotConfigured(
-            say("No servers are configured. An admin sets ACCBOT_SERVERS to a JSON list such as ",
-                Code(SERVERS_EXAMPLE), " and restarts accbot.")  # fmt: skip
+            say(
+                "No servers are configured. An admin sets ACCBOT_SERVERS to a JSON list such as ",
+                Code(SERVERS_EXAMPLE),
+                " and restarts accbot.",
+            )  # fmt: skip
         )
     wanted = name.strip().casefold()
     for server in servers:

@@ -77,7 +77,9 @@ def watch(
         )
     verb = "changed the watch of" if before is not None else "started watching"
     return AnnouncedNotice(
-        text=say(f"{verb} ", Code(str(agent)), " in ", ChannelRef(channel), ": alerts on ", what, ".")
+        text=say(
+            f"{verb} ", Code(str(agent)), " in ", ChannelRef(channel), ": alerts on ", what, "."
+        )
     )
 
 
@@ -93,7 +95,7 @@ def watch_options(command: Watch) -> WatchOptions:
 
 
 def describe_options(options: WatchOptions) -> Phrase:
-    """"failures, empty runs; unacknowledged after 30m, <someone> is told": what a watch
+    """ "failures, empty runs; unacknowledged after 30m, <someone> is told": what a watch
     alerts on (the person or group is an id each front end shows its own way)."""
     kinds = ["every end state" if options.all_states else "failures"]
     if options.empty_alerts:
@@ -188,8 +190,11 @@ def mute(
         store_mutes.mute(session, agent.kind, ref, until, actor.user_id, now=now)
     return AnnouncedNotice(
         text=say(
-            "muted alerts for ", Code(str(agent)), f" for {duration_text(command.duration)} (until ",
-            Moment(until), ")."
+            "muted alerts for ",
+            Code(str(agent)),
+            f" for {duration_text(command.duration)} (until ",
+            Moment(until),
+            ").",
         )  # fmt: skip
     )
 
@@ -207,8 +212,11 @@ def watch_channel(named: str | None, actor: Actor, services: Services) -> str:
     channel = named or actor.channel_id or services.settings.ACCBOT_ALERT_CHANNEL
     if not channel:
         raise InvalidInput(
-            say("Which channel? Name one (", Code("#alerts"), "), run the command in that "
-                "channel, or set ACCBOT_ALERT_CHANNEL.")
+            say(
+                "Which channel? Name one (",
+                Code("#alerts"),
+                "), run the command in that channel, or set ACCBOT_ALERT_CHANNEL.",
+            )
         )
     return channel
 

@@ -259,7 +259,8 @@ def render_watcher_status(result: r.WatcherStatus, term: Terminal) -> list[str]:
     last = result.last_cycle_end
     behind = any(rep.behind for rep in result.replicas)
     lines = [
-        "Watcher: " + ("BEHIND" if behind else "ok")
+        "Watcher: "
+        + ("BEHIND" if behind else "ok")
         + (f", last cycle ended {when(last)}" if last else ", no cycle has ended yet")
         + f", a cycle every {result.poll_seconds:g}s"
     ]

@@ -188,8 +188,7 @@ def help_page(topic: str | None = None) -> HelpPage:
     if topic is None or not topic.strip():
         return HelpPage(
             groups=tuple(
-                (group, tuple(h for h in COMMANDS.values() if h.group == group))
-                for group in GROUPS
+                (group, tuple(h for h in COMMANDS.values() if h.group == group)) for group in GROUPS
             )
         )
     key = " ".join(topic.lower().removeprefix(SLASH).split())

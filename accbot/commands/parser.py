@@ -115,7 +115,6 @@ class Args:
     leading: int = 0  # how many positionals came before the first option or k=v pair
     targets: dict[str, Token] = field(default_factory=dict)  # the word after a VALUE_AND_TARGET
 
-
     def fail(self, message: str) -> CommandError:
         return _error(self.name, message)
 
@@ -653,7 +652,6 @@ def pause_duration(text: str, fail: Callable[[str], CommandError] = CommandError
     if span > MAX_PAUSE:
         raise fail(f"a pause lasts at most {duration_text(MAX_PAUSE)}, not '{text}'")
     return span
-
 
 
 def _schedule_add(lexer: Lexer) -> AddSchedule:

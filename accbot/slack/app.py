@@ -51,7 +51,9 @@ def build_web_client(settings: Settings) -> WebClient:
 def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
     settings = services.settings
     client = client or build_web_client(settings)
-    secret = settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
+    secret = (
+        settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
+    )
     app = App(
         client=client,
         signing_secret=secret,

@@ -76,7 +76,9 @@ def _announce(
         respond = usable(respond, client)
         if error not in CHANNEL_POST_ERRORS or respond is None:
             raise
-        logger.info("cannot post in %s (%s); answering in channel via response_url", actor.channel_id, error)
+        logger.info(
+            "cannot post in %s (%s); answering in channel via response_url", actor.channel_id, error
+        )
     respond(text=reply.text, blocks=blocks, response_type="in_channel", replace_original=False)
 
 

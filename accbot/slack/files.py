@@ -77,4 +77,6 @@ def _download(name: str, url: str, token: str) -> bytes:
                 return b"".join(chunks)
     except httpx.HTTPError as exc:
         logger.warning("downloading %s from Slack failed: %s", name, type(exc).__name__)
-        raise FileFetchError(f"could not download {name} from Slack ({type(exc).__name__})") from None
+        raise FileFetchError(
+            f"could not download {name} from Slack ({type(exc).__name__})"
+        ) from None

@@ -313,12 +313,7 @@ def pending_escalations(
                 Alert.escalation_claimed_at < claimed_before,
             )
         )
-    query = (
-        select(Alert)
-        .where(*conditions)
-        .order_by(Alert.id)
-        .limit(limit)
-    )
+    query = select(Alert).where(*conditions).order_by(Alert.id).limit(limit)
     return session.scalars(query).all()
 
 

@@ -78,4 +78,6 @@ def test_the_confirm_text_parses_back_to_the_same_bulk_command(path):
 
 
 def test_a_plain_path_needs_no_quotes_in_the_confirm_text():
-    assert bulk_command_text("off", "sequentum/Test2/quick") == "schedules off sequentum/Test2/quick"
+    assert (
+        bulk_command_text("off", "sequentum/Test2/quick") == "schedules off sequentum/Test2/quick"
+    )

@@ -33,5 +33,7 @@ def test_a_name_slack_cannot_give_leaves_the_id():
 
 def test_a_command_hint_is_shown_as_typed_on_a_terminal():
     phrase = say("Nothing is watched. ", Code("/acc watch <agentPath>"), " starts alerting.")
-    assert Terminal().text(phrase) == "Nothing is watched. accbot watch <agentPath> starts alerting."
+    assert (
+        Terminal().text(phrase) == "Nothing is watched. accbot watch <agentPath> starts alerting."
+    )
     assert Terminal().text(say(Code("/acc/x"))) == "/acc/x"  # an agent path is left alone

@@ -38,7 +38,9 @@ RUN_ID = "9040f86d-bbc1-4038-9868-501145cc2370"
 CHANNEL = "C0ALERTS1"
 
 
-def a_failure(path: str = "sequentum/Demo/flaky", message: str = "Timeout loading <page> & co") -> AlertFacts:
+def a_failure(
+    path: str = "sequentum/Demo/flaky", message: str = "Timeout loading <page> & co"
+) -> AlertFacts:
     run = AgentRun(
         run_history_id=RUN_ID, agent_id=AGENT_ID, status=RunStatus.FAILED, status_message=message,
         start_time=NOW, end_time=NOW, errors=3, data_count=0,
@@ -82,7 +84,10 @@ def test_the_sink_is_what_the_watcher_takes():
 def test_a_failure_prints_as_one_alert_line_with_its_facts():
     text = printed(AlertPost("k1", CHANNEL, a_failure()))
     head, *details = text.splitlines()
-    assert head == f"[2026-12-01 14:02:05 UTC] #{CHANNEL}  ALERT  sequentum/Demo/flaky: run {RUN_ID} Failed"
+    assert (
+        head
+        == f"[2026-12-01 14:02:05 UTC] #{CHANNEL}  ALERT  sequentum/Demo/flaky: run {RUN_ID} Failed"
+    )
     assert "    message: Timeout loading <page> & co" in details
     assert any("errors 3, rows 0" in line for line in details)
     assert "    ACC: https://acc.example.com" in details
@@ -98,17 +103,32 @@ def test_replies_say_which_alert_they_answer():
     out = io.StringIO()
     sink = TerminalSink(out, clock=lambda: NOW)
     thread = sink.post(AlertPost("k1", CHANNEL, alert))
-    sink.post(LogExcerptPost(CHANNEL, thread, RUN_ID, LogExcerpt("2 error lines", ["ERR one", "ERR two"])))
-    sink.post(RecoveryPost(CHANNEL, thread, RecoveryNote("run", "r2", "Succeeded", NOW), ((thread, alert),)))
+    sink.post(
+        LogExcerptPost(CHANNEL, thread, RUN_ID, LogExcerpt("2 error lines", ["ERR one", "ERR two"]))
+    )
+    sink.post(
+        RecoveryPost(
+            CHANNEL, thread, RecoveryNote("run", "r2", "Succeeded", NOW), ((thread, alert),)
+        )
+    )
     lines = out.getvalue().splitlines()
     subject = f"sequentum/Demo/flaky: run {RUN_ID} Failed"
-    assert lines[-4] == f"[2026-12-01 14:02:05 UTC] #{CHANNEL}  LOG  re: {subject}: log of {RUN_ID}: 2 error lines"
+    assert (
+        lines[-4]
+        == f"[2026-12-01 14:02:05 UTC] #{CHANNEL}  LOG  re: {subject}: log of {RUN_ID}: 2 error lines"
+    )
     assert lines[-3:-1] == ["    | ERR one", "    | ERR two"]
-    assert lines[-1].endswith(f"RECOVERED  re: {subject}: run r2 succeeded at 2026-12-01 14:02:05 UTC")
+    assert lines[-1].endswith(
+        f"RECOVERED  re: {subject}: run r2 succeeded at 2026-12-01 14:02:05 UTC"
+    )
 
 
 def test_a_recovery_of_an_alert_printed_by_an_earlier_run_names_the_alert():
-    text = printed(RecoveryPost(CHANNEL, "t99", RecoveryNote("run", "r2", "Succeeded", NOW), (("t99", a_failure()),)))
+    text = printed(
+        RecoveryPost(
+            CHANNEL, "t99", RecoveryNote("run", "r2", "Succeeded", NOW), (("t99", a_failure()),)
+        )
+    )
     assert f"RECOVERED  sequentum/Demo/flaky: run {RUN_ID} Failed: run r2 succeeded" in text
 
 
@@ -182,7 +202,10 @@ def test_pause_reminders_and_ends_are_printed_for_their_channel():
     sink.ended(PauseEnded(pause=pause, reason="expired"))
     text = out.getvalue()
     assert_plain(text)
-    assert f"#{CHANNEL}  PAUSE ENDING  pause #4 of 2 schedules of a/b ends at 2026-12-01 14:02:05 UTC" in text
+    assert (
+        f"#{CHANNEL}  PAUSE ENDING  pause #4 of 2 schedules of a/b ends at 2026-12-01 14:02:05 UTC"
+        in text
+    )
     assert "PAUSE OVER  Pause #4 of 2 schedules of a/b is over: time up, turned back on." in text
 
 
@@ -199,6 +222,8 @@ def test_an_escalation_prints_as_a_reply_naming_whom_it_calls():
     sink.post(EscalationPost("e1", CHANNEL, thread, "S0ONCALL1", timedelta(minutes=30), (alert,)))
     lines = out.getvalue().splitlines()
     subject = f"sequentum/Demo/flaky: run {RUN_ID} Failed"
-    assert lines[-2].endswith(f"ESCALATED  re: {subject}: @oncall: this alert unacknowledged for 30 min")
+    assert lines[-2].endswith(
+        f"ESCALATED  re: {subject}: @oncall: this alert unacknowledged for 30 min"
+    )
     assert lines[-1] == f"    {subject}"
     assert_plain(out.getvalue())

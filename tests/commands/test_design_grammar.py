@@ -136,6 +136,7 @@ EXAMPLES: dict[str, list[str]] = {
     "/acc audit": ["audit", "audit 20"],
 }
 
+
 def grammar_lines() -> list[str]:
     """The block's lines that start a command (continuation lines belong to the one above)."""
     return [line for line in DESIGN_GRAMMAR.splitlines() if line.startswith("/acc ")]

@@ -66,7 +66,7 @@ def test_inputs_csv_refusals(text: str, message: str) -> None:
 
 
 def test_parameter_lines_take_the_rest_of_the_line_as_the_value() -> None:
-    text = "city=New York\n\n  region = EU \nquoted=\"a b\"\nempty=\nurl=https://x.example/?a=1"
+    text = 'city=New York\n\n  region = EU \nquoted="a b"\nempty=\nurl=https://x.example/?a=1'
     assert parse_param_lines(text) == {
         "city": "New York",
         "region": "EU",

@@ -117,7 +117,10 @@ def test_server_watches_need_an_admin_like_other_watches() -> None:
             "a server watch takes no options (--all): it alerts when the server is unreachable "
             "or over ACC's own thresholds, and when it is back",
         ),
-        ("watch server:se1 alerts", "'alerts' is not a channel (type # and pick one from the list)"),
+        (
+            "watch server:se1 alerts",
+            "'alerts' is not a channel (type # and pick one from the list)",
+        ),
         ("unwatch server:se1 --all", "unknown option --all"),
     ],
 )

@@ -123,7 +123,9 @@ def test_audit_shows_who_did_what_with_which_arguments_and_the_result(send, slac
     assert answer["response_type"] == "ephemeral"
     text = blocks_text(answer)
     assert "Latest 2 changes" in text
-    assert f"<@{VIEWER}> · *retry* `run_id={SAMPLE_RUN} method=Continue` · :no_entry: refused" in text
+    assert (
+        f"<@{VIEWER}> · *retry* `run_id={SAMPLE_RUN} method=Continue` · :no_entry: refused" in text
+    )
     assert f"<@{OPERATOR}> · *restart* `run_id={SAMPLE_RUN}` · :white_check_mark: ok" in text
     assert text.index("*retry*") < text.index("*restart*")  # newest first
     assert "<!date^" in text  # when, in each reader's own time zone

@@ -30,7 +30,10 @@ def file_values(*files: dict) -> dict:
 def submit(send, form: dict, *files: dict, user: str = OPERATOR):
     view = form["view"]
     return send.view_submission(
-        view["callback_id"], file_values(*files), user=user, private_metadata=view["private_metadata"]
+        view["callback_id"],
+        file_values(*files),
+        user=user,
+        private_metadata=view["private_metadata"],
     )
 
 
@@ -60,7 +63,9 @@ def test_inputs_add_opens_a_form_with_a_file_input_for_csv_txt_and_zip(send, sla
     assert slack.count("chat.postMessage") == 0
 
 
-def test_submitted_files_are_fetched_from_slack_uploaded_to_acc_and_announced(send, slack, acc, bot):
+def test_submitted_files_are_fetched_from_slack_uploaded_to_acc_and_announced(
+    send, slack, acc, bot
+):
     form = open_form(send, slack, channel="COPS")
     first = slack.add_file("a.csv", b"URL\r\nhttps://example.com/1\r\n")
     second = slack.add_file("b.txt", b"hello")
@@ -69,7 +74,9 @@ def test_submitted_files_are_fetched_from_slack_uploaded_to_acc_and_announced(se
     assert response.text == ""  # acked: the form closes
     [post] = slack.wait_for("chat.postMessage")
     assert post.params["channel"] == "COPS"
-    assert f"<@{OPERATOR}> uploaded input files a.csv, b.txt to agent `{QUICK}`" in post.params["text"]
+    assert (
+        f"<@{OPERATOR}> uploaded input files a.csv, b.txt to agent `{QUICK}`" in post.params["text"]
+    )
     stored = acc.state.inputs(QUICK_ID)
     assert stored["a.csv"].content == b"URL\r\nhttps://example.com/1\r\n"
     assert stored["b.txt"].content == b"hello"
@@ -162,7 +169,9 @@ def test_the_bot_token_goes_to_no_download_address_outside_slack(send, slack, ac
     assert acc.state.count_requests("POST", "/api/input/") == 0
 
 
-def test_acc_failing_the_upload_is_told_to_the_uploader_and_nothing_is_announced(send, slack, acc, bot):
+def test_acc_failing_the_upload_is_told_to_the_uploader_and_nothing_is_announced(
+    send, slack, acc, bot
+):
     form = open_form(send, slack)
     acc.state.fail_next(1, status=500)
     submit(send, form, slack.add_file("a.csv", b"x"))

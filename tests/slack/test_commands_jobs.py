@@ -49,7 +49,9 @@ def test_job_start_by_an_operator_is_announced_and_sends_the_parameters(send, sl
     assert row[3]["params"] == {"region": "EU"}
 
 
-def test_job_start_by_a_viewer_is_refused_naming_the_role_and_acc_is_not_called(send, slack, acc, bot):
+def test_job_start_by_a_viewer_is_refused_naming_the_role_and_acc_is_not_called(
+    send, slack, acc, bot
+):
     send.command(f"job start {QUICK}", user=VIEWER)
     [answer] = slack.wait_for_response()
     assert answer["response_type"] == "ephemeral"
@@ -233,7 +235,10 @@ def test_job_status_by_an_operator_sets_the_latest_job_and_is_announced(send, sl
     send.command(f"job status {QUICK} failed", user=OPERATOR, channel="COPS")
     [post] = slack.wait_for("chat.postMessage")
     assert post.params["channel"] == "COPS"
-    assert f"<@{OPERATOR}> set the status of the latest job of `{QUICK}` to Failed" in post.params["text"]
+    assert (
+        f"<@{OPERATOR}> set the status of the latest job of `{QUICK}` to Failed"
+        in post.params["text"]
+    )
     [request] = [r for r in acc.state.requests if r.path == f"/api/job/{QUICK_ID}/status"]
     assert json.loads(request.body) == {"status": 5}
     assert acc.state.job(JOB_3)["status"] == 5

@@ -69,11 +69,15 @@ def test_unknown_agent_says_which_path_was_not_found(send, slack):
 
 
 def test_show_log_uploads_the_zip_and_quotes_the_error_lines(send, slack, acc):
-    failed = acc.state.add_run(QUICK_ID, 5, errors=2, log_text="start\nError: page timed out\nend\n")
+    failed = acc.state.add_run(
+        QUICK_ID, 5, errors=2, log_text="start\nError: page timed out\nend\n"
+    )
     run_id = failed["agentRunHistoryId"]
     send.command(f"log {run_id}")
     [answer] = slack.wait_for_response()
-    assert "Error: page timed out" in answer["text"] or "Error: page timed out" in blocks_text(answer)
+    assert "Error: page timed out" in answer["text"] or "Error: page timed out" in blocks_text(
+        answer
+    )
     [complete] = slack.wait_for("files.completeUploadExternal")
     [file_id] = list(slack.uploads)
     with zipfile.ZipFile(io.BytesIO(slack.uploads[file_id])) as archive:

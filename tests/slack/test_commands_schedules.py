@@ -40,12 +40,21 @@ def new_schedule(acc) -> dict:
 # --- schedules (list) ----------------------------------------------------------------
 
 
-def test_schedules_show_cron_accs_description_zone_and_state_to_a_viewer_without_buttons(send, slack):
+def test_schedules_show_cron_accs_description_zone_and_state_to_a_viewer_without_buttons(
+    send, slack
+):
     send.command(f"schedules {QUICK}")
     [answer] = slack.wait_for_response()
     assert answer["response_type"] == "ephemeral"
     text = blocks_text(answer)
-    for shown in ("0 0 0 1", "Runs every day at 3:36:00 PM (AET).", "AUS Eastern Standard Time", "Enabled", SCHEDULE, "Succeeded"):
+    for shown in (
+        "0 0 0 1",
+        "Runs every day at 3:36:00 PM (AET).",
+        "AUS Eastern Standard Time",
+        "Enabled",
+        SCHEDULE,
+        "Succeeded",
+    ):
         assert shown in text
     assert buttons(answer) == []
     assert "operators can enable, disable and run schedules" in text.lower()
@@ -58,7 +67,9 @@ def test_an_operator_gets_disable_and_run_now_but_no_delete(send, slack):
     assert {b["value"] for b in buttons(answer)} == {SCHEDULE}
 
 
-def test_an_admin_gets_delete_with_a_confirm_dialog_and_enable_for_a_disabled_schedule(send, slack, acc):
+def test_an_admin_gets_delete_with_a_confirm_dialog_and_enable_for_a_disabled_schedule(
+    send, slack, acc
+):
     acc.state.set_schedule_enabled(SCHEDULE, False)
     send.command(f"schedules {QUICK}", user=ADMIN)
     [answer] = slack.wait_for_response()
@@ -107,7 +118,9 @@ def test_schedule_add_converts_an_iana_zone_and_shows_accs_description(send, sla
     assert body["startTime"] == "2030-01-31T06:00:00"
     assert body["cron"] == "0 0 6 * * ?"
     assert json.loads(body["inputParameters"]) == {"region": "EU"}
-    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", body["scheduleId"])
+    assert re.fullmatch(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", body["scheduleId"]
+    )
     saved = new_schedule(acc)
     assert saved["scheduleId"] == body["scheduleId"]
     text = blocks_text(post.params)
@@ -129,13 +142,17 @@ def test_schedule_add_without_zone_or_start_uses_utc_and_now(send, slack, acc):
 
 
 def test_schedule_add_passes_a_windows_zone_through(send, slack, acc):
-    send.command(f'schedule add {QUICK} "0 0 6 * * ?" --tz "AUS Eastern Standard Time"', user=OPERATOR)
+    send.command(
+        f'schedule add {QUICK} "0 0 6 * * ?" --tz "AUS Eastern Standard Time"', user=OPERATOR
+    )
     slack.wait_for("chat.postMessage")
     assert saved_schedule_body(acc)["timeZoneId"] == "AUS Eastern Standard Time"
     assert "(AUS Eastern Standard Time)" in new_schedule(acc)["cronDescription"]
 
 
-def test_schedule_add_with_an_unknown_zone_is_refused_by_name_and_acc_is_not_asked(send, slack, acc):
+def test_schedule_add_with_an_unknown_zone_is_refused_by_name_and_acc_is_not_asked(
+    send, slack, acc
+):
     send.command(f'schedule add {QUICK} "0 0 6 * * ?" --tz Mars/Olympus', user=OPERATOR)
     [answer] = slack.wait_for_response()
     assert "'Mars/Olympus' is not a time zone" in answer["text"]

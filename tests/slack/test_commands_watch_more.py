@@ -46,8 +46,9 @@ def test_a_watch_stores_its_quality_options_and_escalation_and_lists_them(send, 
     assert "empty runs" in text and "more than 50% below the median" in text
     assert "after 30m, <!subteam^S0ONCALL1> is told" in text
     assert _options(bot) == [
-        WatchOptions(empty_alerts=True, drop_percent=50, escalate_seconds=1800,
-                     escalate_to="S0ONCALL1")  # fmt: skip
+        WatchOptions(
+            empty_alerts=True, drop_percent=50, escalate_seconds=1800, escalate_to="S0ONCALL1"
+        )  # fmt: skip
     ]
 
     send.command("watching", user=VIEWER, channel="COPS")

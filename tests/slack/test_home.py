@@ -10,7 +10,9 @@ SAMPLE_RUN = "9040f86d-bbc1-4038-9868-501145cc2370"
 
 
 def open_home(send, slack, user: str, count: int = 1) -> str:
-    response = send.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"})
+    response = send.event(
+        {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"}
+    )
     assert response.status_code == 200
     calls = slack.wait_for("views.publish", count=count)
     assert calls[-1].params["user_id"] == user

@@ -144,6 +144,7 @@ def test_a_failure_the_watcher_finds_becomes_the_agents_last_status(bot, send, s
     assert ":white_check_mark: Succeeded" in flaky
 
     send.command(f"start {FLAKY}", user=OPERATOR, channel="COPS")
+
     def alert() -> str | None:
         texts = [m.text or "" for m in slack.channel_messages("CALERTS")]
         return next((t for t in texts if t.startswith(f"{FLAKY}: run ")), None)

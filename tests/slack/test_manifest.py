@@ -47,8 +47,17 @@ def test_home_tab_and_its_event_are_enabled(manifest):
 
 def test_the_scopes_the_bot_uses_are_requested(manifest):
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "chat:write.public", "files:write", "usergroups:read", "users:read"} <= scopes
-    assert "channels:history" in scopes  # conversations.history finds an alert posted before a crash
+    assert {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "files:write",
+        "usergroups:read",
+        "users:read",
+    } <= scopes
+    assert (
+        "channels:history" in scopes
+    )  # conversations.history finds an alert posted before a crash
 
 
 def test_procfile_runs_app_py():

@@ -179,9 +179,7 @@ def test_sas_calls_are_counted_per_endpoint_like_acc_calls(send, slack, acc, bot
     acc.add_sas_run("completed")
     answer_to(send, slack, f"runs sas:{SAS_AGENT}")
     text = httpx.get(f"{bot.url}/metrics").text
-    assert (
-        'accbot_sas_calls_total{endpoint="GET /catalog/bots/{id}/history",outcome="200"}' in text
-    )
+    assert 'accbot_sas_calls_total{endpoint="GET /catalog/bots/{id}/history",outcome="200"}' in text
     assert 'accbot_sas_call_seconds_bucket{endpoint="GET /catalog/bots/{id}/history"' in text
     sas_lines = "\n".join(line for line in text.splitlines() if "accbot_sas" in line)
     assert SAS_AGENT not in sas_lines  # one label per endpoint, never one per agent

@@ -314,8 +314,12 @@ def test_no_view_makes_what_others_wrote_live(path, note, file_name, message, li
             roles=["operator"],
             admins_configured=False,
             watches=[
-                WatchLine(agent=path, channel_ids=("C0ALERTS",), all_states=True,
-                          last=LastRun(run_id=key, status=message, is_failure=True, at=NOW)),
+                WatchLine(
+                    agent=path,
+                    channel_ids=("C0ALERTS",),
+                    all_states=True,
+                    last=LastRun(run_id=key, status=message, is_failure=True, at=NOW),
+                ),
                 WatchLine(agent=note, channel_ids=("C0ALERTS", "C0OPS"), all_states=False),
             ],
             recent=[("UACTOR", key, message)],
@@ -325,8 +329,9 @@ def test_no_view_makes_what_others_wrote_live(path, note, file_name, message, li
                 r.PauseView(1, [key], None, "C0OPS", "UACTOR", NOW, NOW),
                 r.PauseView(2, [key, note], path, "C0OPS", note, NOW, NOW),
             ],
-            approvals=[RequestView(7, path, "a1", "UACTOR", "C0OPS", "pending", note=note,
-                                   created_at=NOW)],
+            approvals=[
+                RequestView(7, path, "a1", "UACTOR", "C0OPS", "pending", note=note, created_at=NOW)
+            ],
             watcher=WatcherHealth("behind", 60, NOW, 1.5, 3, 4, 8),
         )  # fmt: skip
     )

@@ -59,7 +59,9 @@ def test_an_empty_alert_says_so() -> None:
     text = watch_alerts.quality_text("a/b", "r1", finding)
     assert text == "a/b: run r1 succeeded with no data (0 rows)"
     shown = _shown(watch_alerts.quality_alert_blocks("a/b", None, "r1", finding, ""))
-    assert "succeeded with no data" in shown and "*Median of the last 0 successful runs*\\n—" in shown
+    assert (
+        "succeeded with no data" in shown and "*Median of the last 0 successful runs*\\n—" in shown
+    )
 
 
 def test_a_server_alert_names_the_trouble_and_why() -> None:

@@ -22,7 +22,9 @@ def test_a_server_is_watched_once_per_channel(database) -> None:
         assert _add(session, channel="C2") is True
         assert _add(session, name="se2") is True
     with database.session() as session:
-        listed = [(w.server_name, w.channel_id) for w in server_watches.list_server_watches(session)]
+        listed = [
+            (w.server_name, w.channel_id) for w in server_watches.list_server_watches(session)
+        ]
         assert listed == [("se1", "C1"), ("se1", "C2"), ("se2", "C1")]
         [only] = server_watches.list_server_watches(session, channel_id="C2")
         assert (only.server_name, only.created_by, only.created_at) == ("se1", "U1", T0)

@@ -437,10 +437,17 @@ class FakeSlack:
             return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):06d}"
-            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+            return {
+                "ok": True,
+                "upload_url": f"{self.base_url}/upload/{file_id}",
+                "file_id": file_id,
+            }
         if method == "files.completeUploadExternal":
             files = params.get("files") or []
-            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+            return {
+                "ok": True,
+                "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
+            }
         if method == "files.info":
             with self._lock:
                 file = self.files.get(params.get("file", ""))

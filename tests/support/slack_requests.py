@@ -23,7 +23,9 @@ class SlackSender:
     def close(self) -> None:
         self.http.close()
 
-    def signed_headers(self, body: str, *, timestamp: int | None = None, content_type: str) -> dict[str, str]:
+    def signed_headers(
+        self, body: str, *, timestamp: int | None = None, content_type: str
+    ) -> dict[str, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         return {
             "Content-Type": content_type,

@@ -145,7 +145,10 @@ def restart_watcher(watcher, make_services, client) -> Iterator[Callable[[], Wat
     def restart() -> WatcherService:
         running[-1].stop()
         service = WatcherService(
-            make_services(), SlackSink(client), poll_seconds=1, holder_id=f"restarted-{len(running)}"
+            make_services(),
+            SlackSink(client),
+            poll_seconds=1,
+            holder_id=f"restarted-{len(running)}",
         )
         running.append(service)
         return service

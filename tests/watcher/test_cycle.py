@@ -212,7 +212,10 @@ def test_more_than_five_alerts_for_a_channel_become_one_digest_with_details_in_i
     [details] = replies(slack, ALERTS, digest.ts)  # up to 20 runs a reply
     for run in runs:
         assert run in text_of(details)
-    assert button_texts(details) == ["Retry errors", "Restart", "Show log", "Mute 1h", "Acknowledge"] * 6
+    assert (
+        button_texts(details)
+        == ["Retry errors", "Restart", "Show log", "Mute 1h", "Acknowledge"] * 6
+    )
     assert slack.count("chat.postMessage") == 2
 
 

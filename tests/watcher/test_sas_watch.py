@@ -63,7 +63,10 @@ def send(bot, slack):
 @pytest.fixture
 def watcher(bot):
     service = WatcherService(
-        bot.services, SlackSink(build_web_client(bot.services.settings)), poll_seconds=1, holder_id="test"
+        bot.services,
+        SlackSink(build_web_client(bot.services.settings)),
+        poll_seconds=1,
+        holder_id="test",
     )
     yield service
     service.stop()

@@ -122,9 +122,7 @@ def test_each_watching_channel_hears_once(acc, slack, services, watcher, server)
     assert acc.state.count_requests("POST", "/api/server/check") == 1
 
 
-def test_acc_failing_the_check_says_nothing_about_the_server(
-    acc, slack, services, watcher, server
-):
+def test_acc_failing_the_check_says_nothing_about_the_server(acc, slack, services, watcher, server):
     _watch(services)
     acc.state.fail_next(1, status=503)
     watcher.run_cycle()

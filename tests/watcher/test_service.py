@@ -109,9 +109,7 @@ def test_a_stopped_replica_gives_its_shards_up_and_another_takes_them_at_once(se
         first.stop()
 
 
-def test_leases_that_are_not_renewed_lapse_within_one_and_a_half_intervals(
-    services, sink, clock
-):
+def test_leases_that_are_not_renewed_lapse_within_one_and_a_half_intervals(services, sink, clock):
     # Only the clock's moves count as time here, not how long a loaded machine takes
     # to run the first cycle.
     clock.freeze()

@@ -21,7 +21,9 @@ def seen(run_id: str, status: str, started: datetime | None, *, stream: str = "r
 
 def test_the_run_that_started_last_is_the_last_status_whatever_the_order():
     older = seen("r1", "Succeeded", T0)
-    newer = seen("r2", "Failed", T0 + timedelta(hours=1), failure=True, ended=T0 + timedelta(hours=2))
+    newer = seen(
+        "r2", "Failed", T0 + timedelta(hours=1), failure=True, ended=T0 + timedelta(hours=2)
+    )
     last = latest_run([[older, newer]])
     assert last == LastRun("r2", "Failed", True, T0 + timedelta(hours=2))
 

@@ -30,8 +30,12 @@ def request_approval(
 ) -> ApprovalCard:
     if actor.source != "slack":
         raise InvalidInput(
-            say("An approval request is a card in Slack with Approve / Disapprove buttons: "
-                "ask with ", Code("/acc request-approval"), " in Slack.")  # fmt: skip
+            say(
+                "An approval request is a card in Slack with Approve / Disapprove buttons: "
+                "ask with ",
+                Code("/acc request-approval"),
+                " in Slack.",
+            )  # fmt: skip
         )
     channel = services.settings.ACCBOT_APPROVAL_CHANNEL or actor.channel_id
     if not channel:
@@ -44,8 +48,11 @@ def request_approval(
     for waiting in pending_for_agent(services, agent_id=agent.agent_id):
         if waiting.message_ts:
             raise InvalidInput(
-                say(Code(command.agent_path), f" already waits for approval (request "
-                    f"#{waiting.id}); approvers decide it on its card.")  # fmt: skip
+                say(
+                    Code(command.agent_path),
+                    f" already waits for approval (request "
+                    f"#{waiting.id}); approvers decide it on its card.",
+                )  # fmt: skip
             )
     with services.db.session() as session:
         row = stored.create_request(
@@ -60,7 +67,9 @@ def request_approval(
         request = RequestView.of(row)
     return ApprovalCard(
         request=request,
-        summary=say("asked for approval of ", Code(command.agent_path), f" (request #{request.id})"),
+        summary=say(
+            "asked for approval of ", Code(command.agent_path), f" (request #{request.id})"
+        ),
         description=agent.description,
         latest_run=runs[0] if runs else None,
         portal_url=services.acc_link(),

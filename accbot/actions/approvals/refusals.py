@@ -36,9 +36,12 @@ class SelfApprovalRefused(PermissionDenied):
     def __init__(self, request: RequestView) -> None:
         ActionError.__init__(
             self,
-            say("You asked for approval of ", Code(request.agent_path),
+            say(
+                "You asked for approval of ",
+                Code(request.agent_path),
                 f" yourself (request #{request.id}), so another approver has to decide it; "
-                "only an admin may decide their own request."),  # fmt: skip
+                "only an admin may decide their own request.",
+            ),  # fmt: skip
         )
         self.action = "decide your own approval request"
         self.role = Role.ADMIN

@@ -69,17 +69,23 @@ def register(app: App, services: Services) -> None:
         )
         respond = respond_by_web_api(actor, client)
         try:  # the role first: a viewer's submission must not make accbot download anything
-            authorize(UploadInputs(target.agent_path, target.agent_id, InputFiles([])), actor, services)
+            authorize(
+                UploadInputs(target.agent_path, target.agent_id, InputFiles([])), actor, services
+            )
         except PermissionDenied as exc:
             tell(actor, explain(exc), client=client, respond=None)
             return
         try:
             fetched = [fetch_file(client, f["id"]) for f in files]
         except FileFetchError as exc:
-            tell(actor, f":warning: {fmt.escape(exc)}. Nothing was uploaded to ACC.", client=client, respond=None)
+            tell(
+                actor,
+                f":warning: {fmt.escape(exc)}. Nothing was uploaded to ACC.",
+                client=client,
+                respond=None,
+            )
             return
         command = UploadInputs(target.agent_path, target.agent_id, InputFiles(fetched))
         run_and_deliver(command, actor, services, client=client, respond=respond)
 
     app.view(ids.INPUTS_MODAL)(ack=ack_upload, lazy=[run_upload])
-

@@ -27,12 +27,16 @@ def _usage(value: str | None, threshold: int | None = None) -> str:
 def render_server(result: ServerReport, actor: Actor) -> Reply:
     status = result.status
     if status.is_error:
-        headline = f":red_circle: *Problem*: {fmt.escape(status.message or 'ACC reported an error')}"
+        headline = (
+            f":red_circle: *Problem*: {fmt.escape(status.message or 'ACC reported an error')}"
+        )
     else:
         headline = f":large_green_circle: {fmt.escape(status.message or 'The server answered.')}"
     fields = [
         MarkdownTextObject(text=f"*CPU*\n{_usage(status.cpu_usages, status.cpu_threshold)}"),
-        MarkdownTextObject(text=f"*Memory*\n{_usage(status.memory_usages, status.memory_threshold)}"),
+        MarkdownTextObject(
+            text=f"*Memory*\n{_usage(status.memory_usages, status.memory_threshold)}"
+        ),
         MarkdownTextObject(text=f"*Disk*\n{_usage(status.disc_usages)}"),
         MarkdownTextObject(text=f"*Address*\n{code(result.address)}"),
     ]
@@ -42,7 +46,9 @@ def render_server(result: ServerReport, actor: Actor) -> Reply:
         SectionBlock(text=fmt.truncate(headline, 3000), fields=fields),
     ]
     verdict = "ERROR" if status.is_error else "OK"
-    return Reply(text=fmt.escape(f"{title} ({result.address}): {verdict} — {status.message}"), blocks=blocks)
+    return Reply(
+        text=fmt.escape(f"{title} ({result.address}): {verdict} — {status.message}"), blocks=blocks
+    )
 
 
 def short_arguments(arguments: dict[str, Any]) -> str:
@@ -79,6 +85,8 @@ def render_audit(result: AuditList, actor: Actor) -> Reply:
     blocks = [
         HeaderBlock(text=title),
         *line_sections([audit_line(e) for e in result.entries]),
-        ContextBlock(elements=[MarkdownTextObject(text="Newest first · who, what, arguments, result")]),
+        ContextBlock(
+            elements=[MarkdownTextObject(text="Newest first · who, what, arguments, result")]
+        ),
     ]
     return Reply(text=title, blocks=blocks)

@@ -46,7 +46,9 @@ STATE_ICONS = {"approved": ":white_check_mark:", "disapproved": ":no_entry:"}
 def card_text(request: RequestView) -> str:
     """The card's notification text (and what screen readers read)."""
     if request.state in STATE_WORDS:
-        return f"{fmt.escape(request.agent_path)}: {request.state} by {user(request.decided_by or '')}"
+        return (
+            f"{fmt.escape(request.agent_path)}: {request.state} by {user(request.decided_by or '')}"
+        )
     return f"{user(request.requested_by)} asks for approval of {fmt.escape(request.agent_path)}"
 
 
@@ -234,7 +236,9 @@ def decision_modal(
     verb = "Approve" if target.approve else "Disapprove"
     lines = [f"*{verb}* `{fmt.escape(agent_path)}`"]
     if requested_by:
-        lines.append(f"Requested by {user(requested_by)}" + (f": {fmt.escape(note)}" if note else ""))
+        lines.append(
+            f"Requested by {user(requested_by)}" + (f": {fmt.escape(note)}" if note else "")
+        )
     if target.approve:
         field = InputBlock(
             block_id=MESSAGE_BLOCK,

@@ -24,7 +24,9 @@ def help_mrkdwn(page: HelpPage) -> str:
             f"Example: `{fmt.escape(h.example)}`\n{role_line(h)}"
         )
     if page.family:
-        return "\n".join(f"`{fmt.escape(h.usage)}` — {fmt.escape(h.description)}" for h in page.family)
+        return "\n".join(
+            f"`{fmt.escape(h.usage)}` — {fmt.escape(h.description)}" for h in page.family
+        )
     lines = [f"Commands ({SLASH} help &lt;command&gt; for details and an example):"]
     for group, commands in page.groups:
         lines.append(f"*{group.capitalize()}*")

@@ -63,10 +63,7 @@ def home_view(summary: HomeSummary) -> dict:
     blocks.append(
         _section(
             "*Muted*",
-            [
-                f"• {code(m.agent)} until {fmt.when(m.until)}"
-                for m in summary.mutes
-            ],
+            [f"• {code(m.agent)} until {fmt.when(m.until)}" for m in summary.mutes],
             "Nothing is muted.",
         )
     )
@@ -84,7 +81,9 @@ def home_view(summary: HomeSummary) -> dict:
         blocks.append(_section("*Recent changes*", lines, ""))
     if summary.portal_url:
         blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=fmt.link(summary.portal_url, "Open ACC"))])
+            ContextBlock(
+                elements=[MarkdownTextObject(text=fmt.link(summary.portal_url, "Open ACC"))]
+            )
         )
     return View(type="home", blocks=blocks[:MAX_BLOCKS]).to_dict()
 

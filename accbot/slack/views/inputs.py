@@ -32,7 +32,11 @@ class UploadTarget:
 
     def dumps(self) -> str:
         return json.dumps(
-            {"agent_path": self.agent_path, "agent_id": self.agent_id, "channel_id": self.channel_id}
+            {
+                "agent_path": self.agent_path,
+                "agent_id": self.agent_id,
+                "channel_id": self.channel_id,
+            }
         )
 
     @classmethod
@@ -80,5 +84,7 @@ def submission_errors(names: list[str]) -> dict[str, str]:
         return {FILES_BLOCK: "Choose at least one file."}
     bad = [n for n in names if not n.lower().endswith(ALLOWED_INPUT_SUFFIXES)]
     if bad:
-        return {FILES_BLOCK: fmt.truncate(f"Only csv, txt and zip files: not {', '.join(bad)}", 150)}
+        return {
+            FILES_BLOCK: fmt.truncate(f"Only csv, txt and zip files: not {', '.join(bad)}", 150)
+        }
     return {}

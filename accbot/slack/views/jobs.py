@@ -38,7 +38,10 @@ def job_fields(job: JobRun) -> list[MarkdownTextObject]:
         ("Schedules done", _of(job.completed_schedule_count, job.total_schedule_count)),
         ("Errors", fmt.count(job.total_errors)),
         ("Data", fmt.count(job.total_data_count)),
-        ("Requests / page loads", f"{fmt.count(job.total_request_count)} / {fmt.count(job.total_page_load_count)}"),
+        (
+            "Requests / page loads",
+            f"{fmt.count(job.total_request_count)} / {fmt.count(job.total_page_load_count)}",
+        ),
         ("Deliveries", fmt.count(job.total_delivery_count)),
     ]
     return [MarkdownTextObject(text=f"*{k}*\n{v}") for k, v in pairs]
@@ -75,8 +78,13 @@ def render_job_detail(result: JobDetail, actor: Actor) -> Reply:
         runs = [run_line(r) for r in result.agent_runs[:MAX_AGENT_RUNS]]
         if len(result.agent_runs) > MAX_AGENT_RUNS:
             runs.append(f"… and {len(result.agent_runs) - MAX_AGENT_RUNS} more")
-        blocks.extend(line_sections(["*Agent runs*", *(runs or ["_This job run has no agent runs._"])]))
-    hints = [code(f"/acc job logs {job.job_history_id}"), code(f"/acc job data {job.job_history_id}")]
+        blocks.extend(
+            line_sections(["*Agent runs*", *(runs or ["_This job run has no agent runs._"])])
+        )
+    hints = [
+        code(f"/acc job logs {job.job_history_id}"),
+        code(f"/acc job data {job.job_history_id}"),
+    ]
     if result.runs_listed and result.agent_runs:
         hints.append(f"{code('/acc run <runId>')} for Restart, Retry errors, Show log and Data")
     if result.portal_url:

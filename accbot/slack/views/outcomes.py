@@ -29,7 +29,9 @@ CONFIRM_HINT = "Click Confirm to go ahead."
 def text_reply(text: str, *, announce: bool = False) -> Reply:
     """A reply of one section; ``text`` is mrkdwn the caller has already escaped."""
     return Reply(
-        text=text, blocks=[SectionBlock(text=fmt.truncate(text, SECTION_TEXT_LIMIT))], announce=announce
+        text=text,
+        blocks=[SectionBlock(text=fmt.truncate(text, SECTION_TEXT_LIMIT))],
+        announce=announce,
     )
 
 
@@ -52,7 +54,9 @@ def render_started(result: r.StartedRun, actor: Actor) -> Reply:
     if result.outcome is not None:
         run = result.outcome
         if run.status_message:
-            blocks.append(SectionBlock(text=f"> {fmt.escape(fmt.truncate(run.status_message, 500))}"))
+            blocks.append(
+                SectionBlock(text=f"> {fmt.escape(fmt.truncate(run.status_message, 500))}")
+            )
         blocks.append(
             ContextBlock(
                 elements=[

@@ -98,17 +98,29 @@ def render_run_detail(result: RunDetail, actor: Actor | None = None) -> Reply:
         HeaderBlock(text=fmt.plain(f"Run of {label}", 150)),
         SectionBlock(
             text=code(run.run_history_id)
-            + (f"\n> {fmt.escape(fmt.truncate(run.status_message, 500))}" if run.status_message else ""),
+            + (
+                f"\n> {fmt.escape(fmt.truncate(run.status_message, 500))}"
+                if run.status_message
+                else ""
+            ),
             fields=run_fields(run),
         ),
     ]
     if run.input_parameters:
-        params = ", ".join(f"`{fmt.escape(k)}={fmt.escape(v)}`" for k, v in run.input_parameters.items())
+        params = ", ".join(
+            f"`{fmt.escape(k)}={fmt.escape(v)}`" for k, v in run.input_parameters.items()
+        )
         blocks.append(SectionBlock(text=fmt.truncate(f"*Inputs* {params}", 3000)))
     if result.portal_url:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.link(result.portal_url, "Open ACC"))]))
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=fmt.link(result.portal_url, "Open ACC"))]
+            )
+        )
     blocks.append(run_buttons(run))
-    return Reply(text=fmt.escape(f"Run {run.run_history_id} of {label}: {run.status.label}"), blocks=blocks)
+    return Reply(
+        text=fmt.escape(f"Run {run.run_history_id} of {label}: {run.status.label}"), blocks=blocks
+    )
 
 
 def render_run_list(result: RunList, actor: Actor | None = None) -> Reply:
@@ -181,7 +193,11 @@ def render_agent(result: AgentOverview, actor: Actor | None = None) -> Reply:
             )
         )
     if result.portal_url:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=fmt.link(result.portal_url, "Open ACC"))]))
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=fmt.link(result.portal_url, "Open ACC"))]
+            )
+        )
     if buttons:
         blocks.append(ActionsBlock(block_id=f"agent:{agent.agent_id}", elements=buttons))
     return Reply(text=fmt.escape(f"Agent {path}"), blocks=blocks)

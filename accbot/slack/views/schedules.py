@@ -40,14 +40,20 @@ def schedule_text(schedule: Schedule) -> str:
     return fmt.truncate("\n".join(lines), 3000)
 
 
-def schedule_buttons(schedule: Schedule, label: str, *, can_operate: bool, can_delete: bool) -> list[ButtonElement]:
+def schedule_buttons(
+    schedule: Schedule, label: str, *, can_operate: bool, can_delete: bool
+) -> list[ButtonElement]:
     sid = schedule.schedule_id
     buttons = []
     if can_operate:
         if schedule.is_enabled:
             buttons.append(ButtonElement(text="Disable", action_id=ids.SCHEDULE_DISABLE, value=sid))
         else:
-            buttons.append(ButtonElement(text="Enable", action_id=ids.SCHEDULE_ENABLE, value=sid, style="primary"))
+            buttons.append(
+                ButtonElement(
+                    text="Enable", action_id=ids.SCHEDULE_ENABLE, value=sid, style="primary"
+                )
+            )
         buttons.append(ButtonElement(text="Run now", action_id=ids.SCHEDULE_RUN, value=sid))
     if can_delete:
         buttons.append(
@@ -58,7 +64,9 @@ def schedule_buttons(schedule: Schedule, label: str, *, can_operate: bool, can_d
                 style="danger",
                 confirm=ConfirmObject(
                     title="Delete this schedule?",
-                    text=fmt.plain(f"The schedule {schedule.cron} of {label} is deleted for good.", 300),
+                    text=fmt.plain(
+                        f"The schedule {schedule.cron} of {label} is deleted for good.", 300
+                    ),
                     confirm="Delete",
                     deny="Cancel",
                 ),
@@ -73,7 +81,9 @@ def render_schedule_list(result: ScheduleList, actor: Actor) -> Reply:
     if not result.schedules:
         example = f'/acc schedule add {label} "0 0 6 * * ?" --tz Europe/London'
         text = f"{code(label)} has no schedules. Add one with {code(example)}."
-        return Reply(text=fmt.escape(f"{label} has no schedules."), blocks=[SectionBlock(text=text)])
+        return Reply(
+            text=fmt.escape(f"{label} has no schedules."), blocks=[SectionBlock(text=text)]
+        )
     blocks: list = [HeaderBlock(text=fmt.plain(title, 150))]
     for schedule in result.schedules[:MAX_SCHEDULES]:
         blocks.append(SectionBlock(text=schedule_text(schedule)))
@@ -81,7 +91,9 @@ def render_schedule_list(result: ScheduleList, actor: Actor) -> Reply:
             schedule, label, can_operate=result.can_operate, can_delete=result.can_delete
         )
         if buttons:
-            blocks.append(ActionsBlock(block_id=f"schedule:{schedule.schedule_id}"[:255], elements=buttons))
+            blocks.append(
+                ActionsBlock(block_id=f"schedule:{schedule.schedule_id}"[:255], elements=buttons)
+            )
     notes = []
     hidden = len(result.schedules) - MAX_SCHEDULES
     if hidden > 0:
@@ -96,4 +108,6 @@ def render_schedule_list(result: ScheduleList, actor: Actor) -> Reply:
         text = " · ".join(notes)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text[:1].upper() + text[1:])]))
     count = len(result.schedules)
-    return Reply(text=fmt.escape(f"{title}: {count} schedule{'' if count == 1 else 's'}"), blocks=blocks)
+    return Reply(
+        text=fmt.escape(f"{title}: {count} schedule{'' if count == 1 else 's'}"), blocks=blocks
+    )

@@ -32,7 +32,7 @@ BACK_ICON = ":white_check_mark:"
 
 
 def quality_headline(finding: QualityFinding) -> str:
-    """"no data" / "62% less data than usual": what is wrong, in a few words."""
+    """ "no data" / "62% less data than usual": what is wrong, in a few words."""
     if finding.status == EMPTY:
         return "succeeded with no data"
     below = finding.below_percent
@@ -41,7 +41,9 @@ def quality_headline(finding: QualityFinding) -> str:
 
 def quality_text(agent_ref: str, run_id: str, finding: QualityFinding) -> str:
     """The notification text (Slack parses it too, so it is escaped like the blocks)."""
-    return fmt.escape(f"{agent_ref}: run {run_id} {quality_headline(finding)} ({finding.data_count} rows)")
+    return fmt.escape(
+        f"{agent_ref}: run {run_id} {quality_headline(finding)} ({finding.data_count} rows)"
+    )
 
 
 def quality_line(agent_ref: str, run_id: str, finding: QualityFinding) -> str:
