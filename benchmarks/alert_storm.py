@@ -93,9 +93,9 @@ def measure(failures: int = 1000, interval: float = 1.0) -> dict:
             handed: list[tuple[float, list[str]]] = []  # (when, alert keys) given to post
             submit = watcher.cycle.publisher.submit
 
-            def timed_submit(fresh=()):
+            def timed_submit(fresh=(), **options):
                 handed.append((time.monotonic(), list(fresh)))
-                return submit(fresh)
+                return submit(fresh, **options)
 
             watcher.cycle.publisher.submit = timed_submit  # type: ignore[method-assign]
             watcher.start()
