@@ -161,7 +161,9 @@ def test_socket_mode_refused_by_slack_is_one_sentence_naming_the_app_token(tmp_p
             "apps.connections.open", status=200, body={"ok": False, "error": "invalid_auth"}
         )
         result = run_app(
-            bot_env(tmp_path, SLACK_APP_TOKEN="xapp-1-app-test", SLACK_API_URL=slack.api_url),
+            bot_env(
+                tmp_path, SLACK_APP_TOKEN="xapp-fake_socket_app_token", SLACK_API_URL=slack.api_url
+            ),
             tmp_path,
         )
     assert result.returncode == 1
@@ -171,13 +173,14 @@ def test_socket_mode_refused_by_slack_is_one_sentence_naming_the_app_token(tmp_p
         "(an xapp- app-level token with connections:write)."
     )
     assert "Traceback" not in result.stderr
-    assert "xapp-1-app-test" not in result.stderr + result.stdout
+    assert "xapp-fake_socket_app_token" not in result.stderr + result.stdout
 
 
 def test_socket_mode_without_slack_reachable_is_one_sentence(tmp_path):
     unreachable = f"http://127.0.0.1:{free_port()}/api/"
     result = run_app(
-        bot_env(tmp_path, SLACK_APP_TOKEN="xapp-1-app-test", SLACK_API_URL=unreachable), tmp_path
+        bot_env(tmp_path, SLACK_APP_TOKEN="xapp-fake_socket_app_token", SLACK_API_URL=unreachable),
+        tmp_path,
     )
     assert result.returncode == 1
     assert (

@@ -55,9 +55,9 @@ def test_redact_url_masks_only_the_password():
 
 def test_settings_name_every_secret_they_hold():
     settings = load_settings(
-        SLACK_BOT_TOKEN="xoxb-test-bot-token",
+        SLACK_BOT_TOKEN="xoxb-fake_secrets_bot_token",
         SLACK_SIGNING_SECRET="signing-secret-value",
-        SLACK_APP_TOKEN="xapp-test-app-token",
+        SLACK_APP_TOKEN="xapp-fake_secrets_app_token",
         ACC_BASE_URL="https://ops:acc-url-password@acc.example.com",
         ACC_API_TOKEN="acc-api-token-value",
         SAS_BASE_URL="https://sas:sas-url-password@sas.example.com",
@@ -67,9 +67,9 @@ def test_settings_name_every_secret_they_hold():
         ACCBOT_SERVERS=f'[{{"name": "se1", "ip": "10.0.0.5", "port": 8004, "key": "{SERVER_KEY}"}}]',
     )
     assert set(settings.secret_values()) == {
-        "xoxb-test-bot-token",
+        "xoxb-fake_secrets_bot_token",
         "signing-secret-value",
-        "xapp-test-app-token",
+        "xapp-fake_secrets_app_token",
         "acc-api-token-value",
         "sas-client-secret-value",
         SERVER_KEY,
