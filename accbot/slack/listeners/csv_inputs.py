@@ -20,7 +20,8 @@ from accbot.metrics import SLACK_REQUESTS
 from accbot.slack import ids
 from accbot.slack.delivery import respond_by_web_api, tell
 from accbot.slack.listeners.run import run_and_deliver
-from accbot.slack.views.csv_inputs import CsvTarget, submission_errors, submitted
+from accbot.slack.views.csv_inputs import submission_errors, submitted
+from accbot.slack.views.inputs import UploadTarget
 
 logger = logging.getLogger("accbot.slack")
 
@@ -44,7 +45,7 @@ def register(app: App, services: Services) -> None:
             return  # the form showed the errors and stayed open
         user = body["user"]
         try:
-            target = CsvTarget.loads(view.get("private_metadata") or "")
+            target = UploadTarget.loads(view.get("private_metadata") or "")
         except (ValueError, KeyError, TypeError):
             logger.warning("a CSV form came back without its metadata")
             text = ":warning: That form lost track of its agent; run `/acc inputs csv` again."

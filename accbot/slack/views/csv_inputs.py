@@ -3,8 +3,6 @@ announcement once the rows are saved in ACC."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, InputBlock, MarkdownTextObject, SectionBlock
@@ -15,6 +13,7 @@ from accbot.actions.context import Actor
 from accbot.actions.results import CsvForm, CsvUploaded
 from accbot.slack import ids
 from accbot.slack.views import format as fmt
+from accbot.slack.views.inputs import UploadTarget
 from accbot.slack.views.phrase import user
 from accbot.slack.views.reply import Reply
 
@@ -24,31 +23,8 @@ VALUE = "value"
 ERROR_LIMIT = 150
 
 
-@dataclass(frozen=True)
-class CsvTarget:
-    """What the form's ``private_metadata`` carries to the submission."""
-
-    agent_path: str
-    agent_id: str
-    channel_id: str | None
-
-    def dumps(self) -> str:
-        return json.dumps(
-            {
-                "agent_path": self.agent_path,
-                "agent_id": self.agent_id,
-                "channel_id": self.channel_id,
-            }
-        )
-
-    @classmethod
-    def loads(cls, text: str) -> CsvTarget:
-        data = json.loads(text)
-        return cls(str(data["agent_path"]), str(data["agent_id"]), data.get("channel_id"))
-
-
 def csv_modal(result: CsvForm, actor: Actor) -> dict:
-    target = CsvTarget(result.agent_path, result.agent_id, actor.channel_id)
+    target = UploadTarget(result.agent_path, result.agent_id, actor.channel_id)
     view = View(
         type="modal",
         callback_id=ids.CSV_MODAL,
