@@ -1,14 +1,16 @@
 """A storm in one channel and one failure in another, at Slack's real pace.
 
 The fake Slack enforces one chat.postMessage a second per channel (bursts of four) and
-answers 429 with Retry-After beyond it. The watcher runs as in the bot: scheduled cycles
-and a background publisher. 1,000 agents watched in channel A fail at once; once A's
-digest is up (its thread still draining), one agent watched in channel B fails. Measured:
-how long B's alert takes (target: at most the interval + 1 s) and, of that, how long it
-waited once the cycle handed it over (the publisher's share; the rest is the cycle
-finding and recording it), how many
-top-level posts and replies A gets (targets: <= 3 and <= 55), and whether every run is
-listed exactly once.
+answers 429 with Retry-After beyond it. The bot runs in a process of its own
+(benchmarks/watcher_bot.py in ``serve`` mode: the scheduled watcher with its background
+publisher, built as app.py builds it), as it runs beside a real ACC and a real Slack; the
+ACC simulator and the fake Slack run in this process. 1,000 agents watched in channel A
+fail at once; once they are all recorded and A's digest is up (its thread still
+draining), one agent watched in channel B fails. Measured: how long B's alert takes (target: at most the interval + 1 s)
+and, of that, how long it waited once the cycle that recorded it handed it over (the
+publisher's share; the rest is the cycle finding and recording it), how many top-level
+posts and replies A gets (targets: <= 3 and <= 55), and whether every run is listed
+exactly once.
 
     .venv/bin/python -m benchmarks.alert_storm [failures] [interval_seconds]
 """
@@ -20,17 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from accbot.actions.context import Actor
-from accbot.actions.dispatch import execute
-from accbot.commands.model import AgentRef, Watch
-from accbot.config import load_settings
-from accbot.runtime import build_services, close_services
 from accbot.simulator.server import SimulatorServer
 from accbot.simulator.state import SimState
-from accbot.slack.app import build_web_client
-from accbot.slack.sink import SlackSink
-from accbot.watcher.service import WatcherService
-from tests.support.bot import ACC_TOKEN, ADMIN, BOT_TOKEN
+from benchmarks.watcher_replicas import Replica
+from benchmarks.watcher_scale import bot_environment, write_watches
+from tests.support.bot import ACC_TOKEN
 from tests.support.fake_slack import SLACK_LIMIT, FakeSlack, StoredMessage
 
 CHANNEL_A = "CSTORM"
@@ -55,68 +51,54 @@ def _wait(found, timeout: float, poll: float = 0.01):
 def measure(failures: int = 1000, interval: float = 1.0) -> dict:
     with tempfile.TemporaryDirectory() as tmp, FakeSlack(limit=SLACK_LIMIT) as slack:
         state = SimState(seed=False)
+        storm_agents = []
+        watched = []
+        for i in range(failures):
+            path = f"storm/agents/a{i:04d}"
+            storm_agents.append(state.add_agent(path)["agentId"])
+            watched.append((path, storm_agents[-1], CHANNEL_A))
+        quiet_agent = state.add_agent("quiet/agent")["agentId"]
+        watched.append(("quiet/agent", quiet_agent, CHANNEL_B))
+        database_url = f"sqlite:///{Path(tmp) / 'storm.db'}"
+        write_watches(database_url, watched)
         with SimulatorServer(state=state, token=ACC_TOKEN) as acc:
-            settings = load_settings(
-                SLACK_BOT_TOKEN=BOT_TOKEN,
-                SLACK_API_URL=slack.api_url,
-                ACC_BASE_URL=acc.url,
-                ACC_API_TOKEN=ACC_TOKEN,
-                DATABASE_URL=f"sqlite:///{Path(tmp) / 'storm.db'}",
-                ACCBOT_ADMINS=ADMIN,
-                ACCBOT_POLL_SECONDS=str(interval),
+            env = bot_environment(
+                acc.url, slack.api_url, database_url, ACCBOT_POLL_SECONDS=str(interval)
             )
-            services = build_services(settings)
-            services.db.migrate()
-            storm_agents = []
-            for i in range(failures):
-                path = f"storm/agents/a{i:04d}"
-                storm_agents.append(state.add_agent(path)["agentId"])
-                execute(Watch(AgentRef("acc", path), CHANNEL_A), Actor(ADMIN, CHANNEL_A), services)
-            quiet_agent = state.add_agent("quiet/agent")["agentId"]
-            execute(
-                Watch(AgentRef("acc", "quiet/agent"), CHANNEL_B), Actor(ADMIN, CHANNEL_B), services
-            )
-            watcher = WatcherService(
-                services, SlackSink(build_web_client(settings)), poll_seconds=interval
-            )
-            durations: list[float] = []
-            run_cycle = watcher.cycle.run
-
-            def timed_cycle(*args, **kwargs):
-                started = time.perf_counter()
-                try:
-                    return run_cycle(*args, **kwargs)
-                finally:
-                    durations.append(time.perf_counter() - started)
-
-            watcher.cycle.run = timed_cycle  # type: ignore[method-assign]
-            handed: list[tuple[float, list[str]]] = []  # (when, alert keys) given to post
-            submit = watcher.cycle.publisher.submit
-
-            def timed_submit(fresh=(), **options):
-                handed.append((time.monotonic(), list(fresh)))
-                return submit(fresh, **options)
-
-            watcher.cycle.publisher.submit = timed_submit  # type: ignore[method-assign]
-            watcher.start()
+            bot = Replica("storm", env, Path(tmp) / "bot.log")
             try:
-                _wait(lambda: len(durations) >= 2, timeout=60)  # warmed up: a quiet cycle
-                quiet_cycle = durations[-1]
+                _wait(lambda: len(bot.reports) >= 3, timeout=60)  # the first look, then quiet
+                quiet_cycle = bot.reports[-1]["seconds"]
+                storm_wall = time.time()
                 runs = [state.add_run(a, 5, errors=1)["agentRunHistoryId"] for a in storm_agents]
                 storm_at = time.monotonic()
-                [digest] = _wait(
+                _wait(
                     lambda: [m for m in slack.channel_messages(CHANNEL_A) if m.thread_ts is None],
                     120,
                 )
                 digest_s = time.monotonic() - storm_at
+                # B fails once every one of A's failures is recorded (the runs went in while
+                # a cycle was under way, so two cycles may share them): what B then waits
+                # for is A's posting backlog, if anything, not A's recording.
+                _wait(
+                    lambda: (
+                        sum(r["reserved"] for r in bot.reports if r["at"] > storm_wall) >= failures
+                    ),
+                    120,
+                )
 
                 state.add_run(quiet_agent, 5, errors=1)
-                failed_at = time.monotonic()
+                failed_at, failed_wall = time.monotonic(), time.time()
                 _wait(lambda: [m for m in slack.channel_messages(CHANNEL_B) if _alert_key(m)], 60)
-                b_seen = time.monotonic()
+                b_seen, b_seen_wall = time.monotonic(), time.time()
                 b_latency = b_seen - failed_at
-                [b_handed] = [at for at, keys in handed if any(CHANNEL_B in k for k in keys)]
-                b_after_handoff = b_seen - b_handed
+                # The cycle that recorded B's alert: the first to reserve anything after the
+                # failure; it hands its alerts to the publisher as it ends ("at").
+                handed = _wait(
+                    lambda: [r for r in bot.reports if r["at"] > failed_wall and r["reserved"]],
+                    10,
+                )[0]["at"]
+                b_after_handoff = b_seen_wall - handed
                 replies_then = len([m for m in slack.channel_messages(CHANNEL_A) if m.thread_ts])
 
                 expected_pages = -(-failures // 20)
@@ -131,8 +113,7 @@ def measure(failures: int = 1000, interval: float = 1.0) -> dict:
                 drained_s = time.monotonic() - storm_at
                 time.sleep(3 * interval)  # anything doubled would show by now
             finally:
-                watcher.stop()
-                close_services(services)
+                bot.stop()
             messages = slack.channel_messages(CHANNEL_A)
     top = [m for m in messages if m.thread_ts is None]
     replies = [m for m in messages if m.thread_ts is not None]
@@ -156,7 +137,7 @@ def measure(failures: int = 1000, interval: float = 1.0) -> dict:
         "every_run_listed_once": once,
         "A_drained_s": round(drained_s, 1),
         "slack_429s": len(slack.rate_limited),
-        "digest_ts_is_thread": all(m.thread_ts == digest.ts for m in replies),
+        "replies_in_a_digest_thread": all(m.thread_ts in {t.ts for t in top} for m in replies),
     }
 
 

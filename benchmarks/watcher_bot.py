@@ -88,9 +88,9 @@ def serve(watcher: WatcherService) -> int:
     cycle = watcher.cycle
     run = cycle.run
 
-    def reported(owns=None):  # wraps the cycle the scheduler runs, to print its report
+    def reported(owns=None, **options):  # wraps the cycle the scheduler runs, to print its report
         started, cpu = time.perf_counter(), cpu_seconds()
-        report = run(owns)
+        report = run(owns, **options)
         elapsed = time.perf_counter() - started
         print(report_line(watcher, report, elapsed, cpu_seconds() - cpu), flush=True)
         return report

@@ -55,6 +55,17 @@ def seed_fleet(state: SimState, agents: int, runs: int = RUNS_PER_AGENT) -> list
 def seed_watches(
     database_url: str, fleet: list[tuple[str, str]], *, per_channel: int = AGENTS_PER_CHANNEL
 ) -> None:
+    write_watches(
+        database_url,
+        [
+            (path, agent_id, f"CBENCH{number // per_channel:04d}")
+            for number, (path, agent_id) in enumerate(fleet)
+        ],
+    )
+
+
+def write_watches(database_url: str, watched: list[tuple[str, str, str]]) -> None:
+    """A watch per (path, agent id, channel), as ``/acc watch`` would leave it."""
     database = Database(database_url)
     try:
         database.migrate()
@@ -64,12 +75,12 @@ def seed_watches(
                 "kind": "acc",
                 "agent_ref": path,
                 "agent_id": agent_id,
-                "channel_id": f"CBENCH{number // per_channel:04d}",
+                "channel_id": channel,
                 "all_states": False,
                 "created_by": ADMIN,
                 "created_at": now,
             }
-            for number, (path, agent_id) in enumerate(fleet)
+            for path, agent_id, channel in watched
         ]
         with database.session() as session:
             session.execute(insert(Watch), rows)

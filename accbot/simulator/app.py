@@ -35,6 +35,24 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+# A read's answer is worked out at once and sent when its latency is up, so "ACC answers
+# in 50 ms" means 50 ms from arrival, not 50 ms plus the simulator's own work queued
+# behind other requests that came in at the same moment. A write waits first and acts
+# after, as before: what it changes is not visible before its answer is due.
+_READS = frozenset({"GET", "HEAD"})
+
+
+def _sent_when_due(send: Send, loop: asyncio.AbstractEventLoop, due: float) -> Send:
+    async def send_when_due(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            remaining = due - loop.time()
+            if remaining > 0:
+                await asyncio.sleep(remaining)
+        await send(message)
+
+    return send_when_due
+
+
 class RequestGate:
     """Record, delay, fail and authenticate requests before they reach a route."""
 
@@ -76,9 +94,14 @@ class RequestGate:
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, bytes], body: bytes
     ) -> None:
         fail_status, hang = self.state.take_fault()
-        delay = self.state.latency + hang
-        if delay > 0:
-            await asyncio.sleep(delay)
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self.state.latency
+        if hang > 0:
+            await asyncio.sleep(hang)
+        if scope["method"] in _READS:
+            send = _sent_when_due(send, loop, due + hang)
+        elif self.state.latency > 0:
+            await asyncio.sleep(max(0.0, due - loop.time()))
         if fail_status is not None:
             message = f"Simulated failure ({fail_status})"
             if self.state.take_fault_echo():

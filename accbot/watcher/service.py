@@ -2,6 +2,7 @@
 
 * ``accbot-watcher``: one cycle every ACCBOT_POLL_SECONDS (max_instances=1, coalesce)
   over the agents of the shards this replica holds; a replica that holds none polls none;
+  a cycle that takes longer than the interval is followed at once by the next;
 * ``accbot-watcher-lease``: a heartbeat every quarter interval that renews this replica's
   shard leases and takes or gives up shards towards its fair share (shards.py). When it
   takes shards it starts a cycle at once (or right after the one running), so a dead
@@ -197,14 +198,20 @@ class WatcherService:
                 logger.exception("watcher: singleton job %r failed", job)
 
     def _scheduled_cycle(self) -> None:
+        """A cycle, and another at once while shards were just taken or the cycle took
+        longer than the interval: the tick it overran was skipped, and waiting for the
+        next one would leave every agent unpolled for up to another interval."""
         while True:
             self._again.clear()
+            started = time.monotonic()
             try:
                 self._cycle()
+                overran = time.monotonic() - started >= self.poll_seconds
             except Exception:  # the next interval tries again; the scheduler must keep running
                 ERRORS.labels(kind="watcher_cycle").inc()
                 logger.exception("watcher cycle failed")
-            if not self._again.is_set() or self._scheduler is None:
+                overran = False  # a failing cycle waits for its tick, never spins
+            if not (self._again.is_set() or overran) or self._scheduler is None:
                 return
 
     def _check_self(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -56,6 +57,31 @@ def test_latency_is_added_to_every_request(http, state):
     started = time.monotonic()
     http.get(f"/api/agent/{QUICK}/history")
     assert time.monotonic() - started >= 0.2
+
+
+def test_concurrent_reads_are_each_answered_their_latency_after_they_arrived(http, state):
+    def timed_read(_: int) -> float:
+        started = time.monotonic()
+        http.get(f"/api/agent/{QUICK}/history").raise_for_status()
+        return time.monotonic() - started
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(timed_read, range(8)))  # connections open
+        state.latency = 0.3
+        took = list(pool.map(timed_read, range(8)))
+    assert min(took) >= 0.3
+    assert max(took) < 0.3 + 0.25  # not the latency plus the seven others' work
+
+
+def test_a_write_acts_only_when_its_answer_is_due(http, state):
+    state.latency = 0.5
+    runs_before = len(state.history(QUICK, 100))
+    with ThreadPoolExecutor(1) as pool:
+        started = pool.submit(http.post, f"/api/agent/{QUICK}/cluster/start", json={})
+        time.sleep(0.25)
+        assert len(state.history(QUICK, 100)) == runs_before  # not yet
+        assert started.result().status_code == 200
+    assert len(state.history(QUICK, 100)) == runs_before + 1
 
 
 def test_unknown_routes_and_ids_answer_404_with_a_message(http):

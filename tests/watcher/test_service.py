@@ -161,3 +161,52 @@ def test_a_failing_singleton_job_stops_neither_the_others_nor_the_cycle(services
     finally:
         watcher.stop()
     assert ran == ["second job"]
+
+
+def _timed_cycles(watcher) -> list[tuple[float, float]]:
+    """(start, end) of every cycle the watcher runs from now on."""
+    spans: list[tuple[float, float]] = []
+    run = watcher.cycle.run
+
+    def timed(*args, **kwargs):
+        started = time.monotonic()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            spans.append((started, time.monotonic()))
+
+    watcher.cycle.run = timed
+    return spans
+
+
+def test_a_cycle_longer_than_the_interval_is_followed_at_once_by_the_next(
+    acc, services, sink, watch
+):
+    acc.state.add_agent(PATH)
+    watch(PATH)
+    watcher = WatcherService(services, sink, poll_seconds=1, holder_id="slow-acc")
+    spans = _timed_cycles(watcher)
+    acc.state.latency = 1.2  # one request takes longer than the interval
+    watcher.start()
+    try:
+        _wait_for(lambda: len(spans) >= 3, timeout=10)
+    finally:
+        watcher.stop()
+    (_, first_end), (second_start, second_end), (third_start, _) = spans[:3]
+    # Not left idle until the next tick (up to another interval): every agent is behind.
+    assert second_start - first_end < 0.5
+    assert third_start - second_end < 0.5
+
+
+def test_a_cycle_within_the_interval_waits_for_its_tick(acc, services, sink, watch):
+    acc.state.add_agent(PATH)
+    watch(PATH)
+    watcher = WatcherService(services, sink, poll_seconds=1, holder_id="fast-acc")
+    spans = _timed_cycles(watcher)
+    watcher.start()
+    try:
+        _wait_for(lambda: len(spans) >= 2, timeout=10)
+    finally:
+        watcher.stop()
+    (first_start, _), (second_start, _) = spans[:2]
+    assert second_start - first_start > 0.8  # ACC is not asked more often than configured
