@@ -9,9 +9,10 @@ before bolt sees it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_starlette_response
@@ -100,13 +101,23 @@ def build_asgi(bolt_app: App, services: Services, watcher: WatcherProbe | None =
         return Response(body, media_type=content_type)
 
     return Starlette(
+        lifespan=_warm_thread_pool,
         routes=[
             Route(SLACK_EVENTS_PATH, slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
-        ]
+        ],
     )
+
+
+@contextlib.asynccontextmanager
+async def _warm_thread_pool(app: Starlette) -> AsyncIterator[None]:
+    """Before the port serves: the first ``run_in_threadpool`` imports anyio's asyncio
+    backend, on the event loop. Left to the first Slack request, that import held up
+    every request arriving with it (a burst of 50 first acks waited about a second)."""
+    await run_in_threadpool(lambda: None)
+    yield
 
 
 async def _checked_body(request: Request, secret: str) -> str:

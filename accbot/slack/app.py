@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from accbot.actions.context import Services
 from accbot.config import Settings
+from accbot.slack.lazy import LazyPool
 from accbot.slack.listeners import register
 
 logger = logging.getLogger("accbot.slack")
@@ -54,6 +55,8 @@ def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
     secret = (
         settings.SLACK_SIGNING_SECRET.get_secret_value() if settings.SLACK_SIGNING_SECRET else ""
     )
+    # One pool for all lazy work: bolt's lazy listeners and what listeners hand to LazyPool.
+    lazy_pool = ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="accbot-lazy")
     app = App(
         client=client,
         signing_secret=secret,
@@ -65,9 +68,7 @@ def build_bolt_app(services: Services, client: WebClient | None = None) -> App:
         # lazy work goes to the pool. Otherwise acks queue behind lazy work that waits
         # on a slow ACC, and Slack's 3-second deadline is missed under load.
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(
-            max_workers=LAZY_WORKERS, thread_name_prefix="accbot-lazy"
-        ),
+        listener_executor=lazy_pool,
     )
-    register(app, services)
+    register(app, services, LazyPool(lazy_pool))
     return app

@@ -42,13 +42,19 @@ class SlackDirectory:
         self._home: frozenset[str] | None = None
         self._people: dict[str, tuple[float, SlackPerson]] = {}
         self._asking: dict[str, threading.Lock] = {}  # one users.info per person at a time
+        self._asking_home = threading.Lock()  # and one auth.test at a time
 
     def home(self) -> frozenset[str]:
         """The bot token's workspace (and its org, for an org-wide install).
-        Raises SlackApiError when Slack cannot say."""
+        Raises SlackApiError when Slack cannot say. Concurrent first requests wait for
+        a single auth.test call."""
         with self._lock:
             if self._home is not None:
                 return self._home
+        with self._asking_home:
+            return self._home if self._home is not None else self._ask_home()
+
+    def _ask_home(self) -> frozenset[str]:
         answer = self._client.auth_test()
         ids = {answer.get("team_id")}
         if answer.get("is_enterprise_install"):

@@ -50,24 +50,36 @@ class SlackSender:
         response_url: str | None = None,
         **header_options: Any,
     ) -> httpx.Response:
-        return self.post_form(
-            {
-                "token": "legacy-verification-token",
-                "team_id": team,
-                "team_domain": "example",
-                "channel_id": channel,
-                "channel_name": "ops",
-                "user_id": user,
-                "user_name": user.lower(),
-                "command": "/acc",
-                "text": text,
-                "api_app_id": "A0ACCBOT",
-                "is_enterprise_install": "false",
-                "response_url": response_url or self.response_url,
-                "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-            },
-            **header_options,
+        form = self.command_form(
+            text, user=user, channel=channel, team=team, response_url=response_url
         )
+        return self.post_form(form, **header_options)
+
+    def command_form(
+        self,
+        text: str,
+        *,
+        user: str = "UVIEWER",
+        channel: str = "CCHANNEL",
+        team: str = "T0TEST",
+        response_url: str | None = None,
+    ) -> dict[str, str]:
+        """The form fields of an ``/acc`` slash command, as Slack posts them."""
+        return {
+            "token": "legacy-verification-token",
+            "team_id": team,
+            "team_domain": "example",
+            "channel_id": channel,
+            "channel_name": "ops",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/acc",
+            "text": text,
+            "api_app_id": "A0ACCBOT",
+            "is_enterprise_install": "false",
+            "response_url": response_url or self.response_url,
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        }
 
     def click(
         self,

@@ -1,8 +1,9 @@
-"""The /acc slash command: ack at once, do the work in a lazy listener.
+"""The /acc slash command: ack at once, do the work in the lazy pool.
 
 Parsing is pure and fast, so a bad command or help is answered in the ack itself;
 everything that talks to ACC happens after the ack, so a slow ACC never makes Slack
-show a timeout.
+show a timeout. The parsed command goes to the pool as it is (see ``accbot.slack.lazy``
+for why this is not a bolt ``lazy=`` listener).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from accbot.commands.errors import CommandError
 from accbot.commands.model import Help
 from accbot.commands.parser import parse
 from accbot.metrics import SLACK_REQUESTS
+from accbot.slack.lazy import LazyPool
 from accbot.slack.listeners.run import run_and_deliver
 from accbot.slack.views import format as fmt
 from accbot.slack.views.help import help_reply_text
@@ -26,8 +28,8 @@ from accbot.slack.views.help import help_reply_text
 logger = logging.getLogger("accbot.slack")
 
 
-def register(app: App, services: Services) -> None:
-    def ack_command(ack: Ack, command: dict[str, Any]) -> None:
+def register(app: App, services: Services, lazy: LazyPool) -> None:
+    def on_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         SLACK_REQUESTS.labels(kind="command").inc()
         try:
             parsed = parse(command.get("text") or "")
@@ -38,20 +40,13 @@ def register(app: App, services: Services) -> None:
             ack(text=full_help(parsed.topic, services))
             return
         ack()
-
-    def run_command(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        try:
-            parsed = parse(command.get("text") or "")
-        except CommandError:
-            return  # already answered in the ack
-        if isinstance(parsed, Help):
-            return
         actor = Actor(
             user_id=command["user_id"],
             channel_id=command.get("channel_id"),
             name=command.get("user_name"),
         )
-        run_and_deliver(
+        lazy.submit(
+            run_and_deliver,
             parsed,
             actor,
             services,
@@ -60,7 +55,7 @@ def register(app: App, services: Services) -> None:
             trigger_id=command.get("trigger_id"),
         )
 
-    app.command("/acc")(ack=ack_command, lazy=[run_command])
+    app.command("/acc")(on_command)
 
 
 def full_help(topic: str | None, services: Services) -> str:
