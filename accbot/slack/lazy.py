@@ -9,7 +9,8 @@ other acks queue). A listener that submits its work here passes what it already 
 (the parsed command, ``client``, ``respond``) and nothing is copied.
 
 The pool is the one bolt's own lazy listeners use (``listener_executor``), so the number
-of lazy workers stays LAZY_WORKERS in all.
+of lazy workers stays LAZY_WORKERS in all. ``/acc`` uses it; buttons and form
+submissions still go through bolt's ``lazy=`` and pay the copy.
 """
 
 from __future__ import annotations
