@@ -100,9 +100,14 @@ def record_attempt_failure(session: Session, key: str, error: str, *, final: boo
     return rows_changed(result) == 1
 
 
-def pending_alerts(session: Session, *, limit: int | None = None) -> Sequence[Alert]:
-    """Alerts recorded but not yet posted, oldest first."""
+def pending_alerts(
+    session: Session, *, limit: int | None = None, undigested: bool = False
+) -> Sequence[Alert]:
+    """Alerts recorded but not yet posted, oldest first; ``undigested``: only those not
+    listed in a digest (a digest's runs are posted with its replies, not one by one)."""
     query = select(Alert).where(Alert.state == "pending").order_by(Alert.created_at, Alert.id)
+    if undigested:
+        query = query.where(Alert.digest_key.is_(None))
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()

@@ -472,10 +472,12 @@ class Publisher:
         owns = self.owns
         with self.db.session() as session:
             limit = None if owns else MAX_PENDING_PER_LOAD
+            # Not the runs of digests: while a storm's thread drains, every load would read
+            # them all again, and with a limit they would crowd out new alerts.
             pending = [
                 _Pending.of(a)
-                for a in self._mine(alerts.pending_alerts(session, limit=limit))
-                if a.alert_key not in queued and a.digest_key is None
+                for a in self._mine(alerts.pending_alerts(session, limit=limit, undigested=True))
+                if a.alert_key not in queued
             ][:MAX_PENDING_PER_LOAD]
             digest_keys = {
                 m.digest_key for m in digests.pending_messages(session) if m.key not in queued

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from accbot.store import alerts
+from accbot.store import alerts, digests
 from tests.store.conftest import race
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -37,6 +37,23 @@ def test_reserve_once_then_none(database) -> None:
     with database.session() as session:
         assert _reserve(session, key) is None
         assert [a.alert_key for a in alerts.pending_alerts(session)] == [key]
+
+
+def test_pending_alerts_undigested_leaves_out_the_runs_a_digest_lists(database) -> None:
+    listed = [alerts.alert_key("acc", "agent-1", f"run-{n}", "Failed") for n in range(3)]
+    alone = alerts.alert_key("acc", "agent-1", "run-9", "Failed")
+    with database.session() as session:
+        for key in [*listed, alone]:
+            _reserve(session, key)
+        digests.create_digest(session, "C1", listed, page_size=20, now=T0)
+    with database.session() as session:
+        assert len(alerts.pending_alerts(session)) == 4  # all still to be posted
+        undigested = alerts.pending_alerts(session, undigested=True)
+        assert [a.alert_key for a in undigested] == [alone]
+        # a limit counts only what is left, so a draining digest never crowds new alerts out
+        assert [a.alert_key for a in alerts.pending_alerts(session, limit=1, undigested=True)] == [
+            alone
+        ]
 
 
 def test_two_writers_racing_the_same_key_reserve_it_once(database, open_database) -> None:
