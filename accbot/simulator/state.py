@@ -348,6 +348,12 @@ class SimState:
             self._history[agent_id].append(run_id)
             return copy.deepcopy(data)
 
+    def add_runs(self, agent_ids: list[str], status: int, **fields: Any) -> list[dict[str, Any]]:
+        """``add_run`` for each agent, all at one moment: no request is answered between
+        two of them (a storm of failures that lands at once, not over a second or two)."""
+        with self._lock:
+            return [self.add_run(agent_id, status, **fields) for agent_id in agent_ids]
+
     def set_run_status(self, run_history_id: str, status: int, **fields: Any) -> dict[str, Any]:
         """Force a run's status (stops its progression); ``fields`` override the payload."""
         with self._lock:

@@ -205,3 +205,11 @@ def test_seeded_sample_run_has_a_log_and_data(http):
     assert http.get(f"/api/run/{QUICK_RUN}/log").status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(http.get(f"/api/run/{QUICK_RUN}/backup").content))
     assert archive.namelist() == ["quick.csv"]
+
+
+def test_add_runs_adds_one_run_to_each_agent(http, state):
+    agents = [state.add_agent(f"storm/agent{n}")["agentId"] for n in range(3)]
+    runs = state.add_runs(agents, 5, errors=1)
+    newest = [http.get(f"/api/agent/{a}/history").json()[0] for a in agents]
+    assert [r["agentRunHistoryId"] for r in newest] == [r["agentRunHistoryId"] for r in runs]
+    assert [(r["status"], r["errors"]) for r in newest] == [(5, 1)] * 3
