@@ -67,15 +67,7 @@ def run(
                 acks, wall = _load(bot.events_url, slack, requests, concurrency, warm_up)
             finally:
                 stop_bot(bot)
-    return {
-        "requests": requests,
-        "concurrency": concurrency,
-        "acc_latency_s": acc_latency,
-        "ack_p50_ms": round(statistics.median(acks) * 1000, 1),
-        "ack_p99_ms": round(acks[int(len(acks) * 0.99) - 1] * 1000, 1),
-        "ack_max_ms": round(acks[-1] * 1000, 1),
-        "all_answered_s": round(wall, 2),
-    }
+    return _summary(requests, concurrency, acc_latency, acks, wall)
 
 
 def run_app_process(
@@ -128,6 +120,13 @@ def run_app_process(
                     app.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     app.kill()
+    return _summary(requests, concurrency, acc_latency, acks, wall)
+
+
+def _summary(
+    requests: int, concurrency: int, acc_latency: float, acks: list[float], wall: float
+) -> dict:
+    """The row: ack percentiles (``acks`` sorted, in seconds) and the time to answer all."""
     return {
         "requests": requests,
         "concurrency": concurrency,
