@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from accbot.acc.client import AccClient
 from accbot.actions.context import Services
 from accbot.actions.roles import GroupMembers, RoleChecker
@@ -57,3 +59,15 @@ def close_services(services: Services) -> None:
     if services.sas is not None and hasattr(services.sas, "close"):
         services.sas.close()
     services.db.dispose()
+
+
+def settle_heap() -> None:
+    """Hide everything built so far from the cyclic garbage collector, for good.
+
+    What startup builds (modules, the Slack app and its listeners, SQLAlchemy's mappers,
+    the clients) lives as long as the process. Left in the collector's sight, every full
+    collection walks all of it again: about a tenth of a second at 10,000 watches, a
+    pause for every thread, the watcher's pollers included. Called once, after startup.
+    """
+    gc.collect()  # what is garbage now must not be kept forever
+    gc.freeze()

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from accbot.config import Settings
 from accbot.http import build_asgi
-from accbot.runtime import build_services, close_services
+from accbot.runtime import build_services, close_services, settle_heap
 from accbot.slack.app import build_bolt_app, build_web_client
 from accbot.slack.sink import SlackSink
 from accbot.store.db import DatabaseUnavailable
@@ -88,6 +88,7 @@ def _serve(settings: Settings, listener: socket.socket | None) -> None:
             "and unset roles are held by nobody."
         )
     bolt_app = build_bolt_app(services, client)
+    settle_heap()
     watcher = start_watcher(services, client)
     try:
         if listener is None:

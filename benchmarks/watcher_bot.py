@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from accbot.config import load_settings
-from accbot.runtime import build_services, close_services
+from accbot.runtime import build_services, close_services, settle_heap
 from accbot.slack.app import build_bolt_app, build_web_client
 from accbot.slack.pause_notices import SlackPauseSink
 from accbot.slack.sink import SlackSink
@@ -112,6 +112,7 @@ def main() -> int:
     services.db.migrate()
     client = build_web_client(settings)
     bolt = build_bolt_app(services, client)  # held as the bot holds it: its memory counts
+    settle_heap()  # as server.py does once startup is done
     watcher = WatcherService(services, SlackSink(client), holder_id=holder)
     # The bot's singleton: paused schedules turned back on (shard 0's holder runs it).
     keeper = PauseKeeper(services, SlackPauseSink(client, settings.ACCBOT_ALERT_CHANNEL))

@@ -10,19 +10,24 @@ The first cycle is the bot's first look (it creates every cursor and asks every 
 history) and runs without latency; the cycles measured after it are steady quiet cycles.
 The bound is one request per watch, ``concurrency`` at a time: N x latency / concurrency.
 Requests are counted by the simulator, RSS read from the bot's /proc/self/status.
+After the cycles a bare http.client reader (same concurrency, same simulator) gives the
+floor: what a history read costs per slot before any of the bot's own work.
 
     .venv/bin/python -m benchmarks.watcher_scale [agents] [latency_s] [concurrency]
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -139,6 +144,35 @@ class BotProcess:
             self.process.wait()
 
 
+def bare_client_floor(
+    url: str, agent_ids: list[str], concurrency: int, requests: int = 2_000
+) -> float:
+    """Milliseconds a history read takes, per slot, for a client that does nothing else
+    (http.client, ``concurrency`` threads, kept-alive connections): what the simulator
+    and loopback cost before any of the bot's own work."""
+    host, _, port = url.removeprefix("http://").partition(":")
+    local = threading.local()
+
+    def read(number: int) -> None:
+        connection = getattr(local, "connection", None)
+        if connection is None:
+            connection = local.connection = http.client.HTTPConnection(host, int(port))
+        agent_id = agent_ids[number % len(agent_ids)]
+        connection.request(
+            "GET",
+            f"/api/agent/{agent_id}/history?count=10",
+            headers={"Authorization": f"Bearer {ACC_TOKEN}"},
+        )
+        connection.getresponse().read()
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(read, range(concurrency)))  # connections opened
+        started = time.perf_counter()
+        list(pool.map(read, range(requests)))
+        elapsed = time.perf_counter() - started
+    return elapsed * concurrency / requests * 1000
+
+
 def measure(agents: int = 10_000, acc_latency: float = 0.05, concurrency: int = 8) -> dict:
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         state = SimState(seed=False)
@@ -167,6 +201,7 @@ def measure(agents: int = 10_000, acc_latency: float = 0.05, concurrency: int = 
                     quiet.append(report)
             finally:
                 bot.close()
+            floor_ms = bare_client_floor(acc.url, [a for _, a in fleet], concurrency)
     bound = agents * acc_latency / concurrency
     seconds = [r["seconds"] for r in quiet]
     served = [r["served"] for r in quiet]
@@ -177,8 +212,9 @@ def measure(agents: int = 10_000, acc_latency: float = 0.05, concurrency: int = 
         "bound_s": round(bound, 2),
         "cycle_s_median": round(statistics.median(seconds), 2),
         "cycle_s_max": round(max(seconds), 2),
-        "x_bound_max": round(max(seconds) / bound, 3),
+        "x_bound_max": round(max(seconds) / bound, 3) if bound else None,
         "requests_per_watch_max": round(max(served) / agents, 3),
+        "bare_client_ms_per_request": round(floor_ms, 2),
         "bot_cpu_s_per_cycle": round(statistics.median(r["cpu_s"] for r in quiet), 1),
         "load_1m": quiet[-1]["load_1m"],
         "first_look_s": first["seconds"],

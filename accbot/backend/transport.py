@@ -158,6 +158,7 @@ class HttpBackend:
                     body = self._read(response, limit, label)
                 finally:
                     response.close()
+                    _unlink(response)
             except httpx.TransportError as exc:
                 self._observe(label, request, None, started)
                 if self.retry.after_transport_error(method, exc, attempt):
@@ -277,6 +278,17 @@ def _read_capped(response: httpx.Response, limit: int, *, truncate: bool) -> byt
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def _unlink(response: httpx.Response) -> None:
+    """Break the cycle between a closed streamed response and its stream.
+
+    httpx's stream points back at its response, so without this every request leaves
+    some forty objects that only the cyclic garbage collector can free: at a thousand
+    requests a second that is a collection every few milliseconds, each one a pause for
+    every thread. With it, reference counting frees them as soon as the request is done.
+    """
+    response.stream = httpx.ByteStream(b"")
 
 
 def _complete(response: httpx.Response, body: bytes) -> httpx.Response:

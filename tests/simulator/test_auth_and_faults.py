@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from accbot.simulator.app import until
 from tests.simulator.conftest import QUICK
 
 
@@ -95,3 +97,14 @@ def test_a_malformed_guid_is_a_400(http):
     response = http.get("/api/run/a2f6782850-7c89-4e05-a30a-034aa980ee6c")
     assert response.status_code == 400
     assert "GUID" in response.json()["message"]
+
+
+def test_an_answer_waits_until_its_due_time_never_less():
+    async def waited(latency: float) -> float:
+        loop = asyncio.get_running_loop()
+        due = loop.time() + latency
+        await until(loop, due)
+        return loop.time() - due
+
+    late = [asyncio.run(waited(latency)) for latency in (0.0, 0.0004, 0.003, 0.02)]
+    assert all(seconds >= 0 for seconds in late)
