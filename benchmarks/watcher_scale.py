@@ -10,8 +10,9 @@ The first cycle is the bot's first look (it creates every cursor and asks every 
 history) and runs without latency; the cycles measured after it are steady quiet cycles.
 The bound is one request per watch, ``concurrency`` at a time: N x latency / concurrency.
 Requests are counted by the simulator, RSS read from the bot's /proc/self/status.
-After the cycles a bare http.client reader (same concurrency, same simulator) gives the
-floor: what a history read costs per slot before any of the bot's own work.
+After the cycles a bare http.client reader (same concurrency, same simulator, a process
+of its own) gives the floor: what a history read costs per slot before any of the bot's
+own work.
 
     .venv/bin/python -m benchmarks.watcher_scale [agents] [latency_s] [concurrency]
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -27,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -201,7 +203,13 @@ def measure(agents: int = 10_000, acc_latency: float = 0.05, concurrency: int = 
                     quiet.append(report)
             finally:
                 bot.close()
-            floor_ms = bare_client_floor(acc.url, [a for _, a in fleet], concurrency)
+            # in a process of its own, as the bot is: in this one its threads would
+            # share an interpreter with the simulator and slow it down
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(1, mp_context=spawn) as reader:
+                floor_ms = reader.submit(
+                    bare_client_floor, acc.url, [a for _, a in fleet], concurrency
+                ).result()
     bound = agents * acc_latency / concurrency
     seconds = [r["seconds"] for r in quiet]
     served = [r["served"] for r in quiet]
