@@ -211,15 +211,16 @@ class HttpBackend:
     ) -> None:
         elapsed = time.monotonic() - started
         method = request.method
-        # the path only: a query may hold user-typed filter text
-        self.logger.debug(
-            "%s %s %s -> %s in %.3fs",
-            self.name,
-            method,
-            request.url.path,
-            status or "no answer",
-            elapsed,
-        )
+        if self.logger.isEnabledFor(logging.DEBUG):  # the URL is not taken apart for nothing
+            # the path only: a query may hold user-typed filter text
+            self.logger.debug(
+                "%s %s %s -> %s in %.3fs",
+                self.name,
+                method,
+                request.url.path,
+                status or "no answer",
+                elapsed,
+            )
         if self.on_request is None:
             return
         try:

@@ -20,6 +20,9 @@ AEST = timezone(timedelta(hours=10))
         ("2019-05-21T13:52:23.65684+10:00", datetime(2019, 5, 21, 13, 52, 23, 656840, AEST)),
         ("2019-05-19T15:55:47.4225218+10:00", datetime(2019, 5, 19, 15, 55, 47, 422521, AEST)),
         ("2024-01-02T03:04:05Z", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        # cut to the microsecond, never rounded up into the next second
+        ("2019-05-21T13:52:14.9999999+10:00", datetime(2019, 5, 21, 13, 52, 14, 999999, AEST)),
+        ("2019-05-30 15:36", datetime(2019, 5, 30, 15, 36)),
         (
             "2024-01-02T03:04:05.1-05:30",
             datetime(2024, 1, 2, 3, 4, 5, 100000, timezone(-timedelta(hours=5, minutes=30))),
@@ -43,7 +46,16 @@ def test_missing_datetime_is_none(empty):
     assert parse_datetime(empty) is None
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "2019-05-21", "21/05/2019 13:52"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "yesterday",
+        "2019-05-21",
+        "21/05/2019 13:52",
+        "2019-13-21T13:52:00",
+        "2019-05-21T13:52+24:00",
+    ],
+)
 def test_garbage_datetime_is_refused(bad):
     with pytest.raises(ValueError, match="not a .NET date/time"):
         parse_datetime(bad)
